@@ -1,0 +1,119 @@
+/** Read commands: find, getMore, killCursors, aggregate, count, distinct, explain. */
+import type { Document } from 'bson';
+import { Aggregator, Query } from 'mingo';
+import type { Collection } from './collection';
+import type { CommandContext, CommandHandler } from './engine';
+import { badValue, cursorNotFound, notSupported } from './errors';
+import { valueKey, valuesAtPath } from './keys';
+
+export const readCommands: Record<string, CommandHandler> = {
+  find(command, context) {
+    const ns = `${context.db}.${command.find}`;
+    const docs = findDocuments(context.engine.catalog.get(context.db, String(command.find)), command);
+    return context.engine.cursors.first(ns, docs, optionalNumber(command.batchSize), command.singleBatch === true);
+  },
+
+  getMore(command, context) {
+    const id = Number(command.getMore);
+    const reply = context.engine.cursors.more(id, optionalNumber(command.batchSize));
+    if (!reply) throw cursorNotFound(id);
+    return reply;
+  },
+
+  killCursors(command, context) {
+    const ids = (Array.isArray(command.cursors) ? command.cursors : []).map(Number);
+    const { killed, notFound } = context.engine.cursors.kill(ids);
+    return { cursorsKilled: killed, cursorsNotFound: notFound, cursorsAlive: [], cursorsUnknown: [], ok: 1 };
+  },
+
+  aggregate(command, context) {
+    if (!Array.isArray(command.pipeline)) throw badValue("'pipeline' option must be specified as an array");
+    const pipeline = command.pipeline as Document[];
+    for (const stage of pipeline) {
+      const name = Object.keys(stage)[0];
+      if (['$out', '$merge', '$changeStream', '$search', '$geoNear', '$collStats', '$indexStats', '$currentOp'].includes(name)) throw notSupported(name);
+    }
+    const collectionName = String(command.aggregate);
+    const collection = context.engine.catalog.get(context.db, collectionName);
+    const results = runPipeline(context, collection, pipeline);
+    if (command.explain) return { explainVersion: '1', stages: pipeline, ok: 1 };
+    const cursorOptions = (command.cursor ?? {}) as Document;
+    return context.engine.cursors.first(`${context.db}.${collectionName}`, results, optionalNumber(cursorOptions.batchSize), false);
+  },
+
+  count(command, context) {
+    const collection = context.engine.catalog.get(context.db, String(command.count));
+    if (!collection) return { n: 0, ok: 1 };
+    const query = (command.query ?? {}) as Document;
+    let n = Object.keys(query).length === 0 ? collection.docs.size : collection.find(query).length;
+    const skip = optionalNumber(command.skip) ?? 0;
+    n = Math.max(0, n - skip);
+    const limit = optionalNumber(command.limit);
+    if (limit) n = Math.min(n, Math.abs(limit));
+    return { n, ok: 1 };
+  },
+
+  distinct(command, context) {
+    if (typeof command.key !== 'string') throw badValue("'key' must be a string");
+    const collection = context.engine.catalog.get(context.db, String(command.distinct));
+    const seen = new Map<string, unknown>();
+    for (const doc of collection?.find((command.query ?? {}) as Document) ?? []) {
+      for (const value of valuesAtPath(doc, command.key)) {
+        if (value === undefined) continue;
+        const key = valueKey(value);
+        if (!seen.has(key)) seen.set(key, value);
+      }
+    }
+    return { values: [...seen.values()], ok: 1 };
+  },
+
+  /** Enough of explain to see whether a query reads through an index. */
+  explain(command, context) {
+    const inner = (command.explain ?? {}) as Document;
+    const name = Object.keys(inner)[0];
+    const collectionName = String(inner[name]);
+    const collection = context.engine.catalog.get(context.db, collectionName);
+    const filter = (inner.filter ?? inner.query ?? inner.q ?? {}) as Document;
+    const plan = collection?.plan(filter).plan ?? { stage: 'EOF' };
+    const winningPlan = plan.stage === 'IXSCAN' ? { stage: 'FETCH', inputStage: { stage: 'IXSCAN', indexName: plan.indexName } } : { stage: plan.stage };
+    return { queryPlanner: { namespace: `${context.db}.${collectionName}`, winningPlan, rejectedPlans: [] }, ok: 1 };
+  },
+};
+
+/** find semantics: candidates through the planner, then mingo's filter, sort, skip, limit and projection. */
+export function findDocuments(collection: Collection | undefined, command: Document): Document[] {
+  if (!collection) return [];
+  const filter = (command.filter ?? {}) as Document;
+  const projection = command.projection && Object.keys(command.projection).length > 0 ? (command.projection as Document) : undefined;
+  const query = new Query(filter, collationOptions(command.collation));
+  const candidates = [...collection.plan(filter).candidates];
+  let cursor = query.find(candidates, projection);
+  if (command.sort && Object.keys(command.sort).length > 0) cursor = cursor.sort(command.sort as Record<string, 1 | -1>);
+  const skip = optionalNumber(command.skip);
+  if (skip) cursor = cursor.skip(skip);
+  const limit = optionalNumber(command.limit);
+  if (limit) cursor = cursor.limit(Math.abs(limit));
+  return cursor.all() as Document[];
+}
+
+function runPipeline(context: CommandContext, collection: Collection | undefined, pipeline: Document[]): Document[] {
+  let source: Document[] = [];
+  if (collection) {
+    const first = pipeline[0];
+    source = first && first.$match ? [...collection.plan(first.$match as Document).candidates] : [...collection.docs.values()];
+  }
+  const aggregator = new Aggregator(pipeline, {
+    collectionResolver: (name: string) => [...(context.engine.catalog.get(context.db, name)?.docs.values() ?? [])],
+  });
+  return aggregator.run(source) as Document[];
+}
+
+function collationOptions(collation: unknown): Record<string, unknown> | undefined {
+  return collation && typeof collation === 'object' ? { collation } : undefined;
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) ? number : undefined;
+}
