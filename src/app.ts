@@ -18,8 +18,8 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
   connection: Connection;
-  /** The job scheduler, when this process has one (enqueueing, the dashboard). */
-  scheduler?: Scheduler;
+  /** The job scheduler, when this process has one (its status, the dashboard). */
+  scheduler?: Pick<Scheduler, 'isRunning' | 'dashboard'>;
   /** True when this process processes jobs; readiness then requires the scheduler to run. */
   runsJobs?: boolean;
 }
