@@ -75,6 +75,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     defaultLockLifetime: options.lockLifetimeOverrideMs ?? 10 * 60_000,
   });
   agenda.on('error', (error) => log.error({ err: error }, 'job scheduler error'));
+  agenda.on('success', (job: Job) => log.debug({ job: describeJob(job) }, 'job succeeded'));
   agenda.on('fail', (error: Error, job: Job) => {
     log.warn({ job: describeJob(job), reason: error.message }, 'job failed');
   });

@@ -136,7 +136,7 @@ const envSchema = z.object({
   PROCESS_ROLE: oneOf(['all', 'web', 'worker']).default('all'),
   // Loopback by default: a self-hosted tool should not appear on the network until asked to.
   HOST: z.string().min(1).default('127.0.0.1'),
-  PORT: integerBetween(1, 65535).default(3000),
+  PORT: integerBetween(0, 65535).default(3000),
   BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://crm.example.com' }).optional(),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   MONGODB_URI: z

@@ -1,3 +1,4 @@
+import type { ErrorBody } from '../../src/shared/errors';
 import { startTestApp } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { ListeningApp } from '../helpers/http';
@@ -50,7 +51,7 @@ describe('health probes', () => {
     await worker.close();
 
     expect(response.status).toBe(503);
-    expect((await response.json()).checks).toEqual({ database: 'ok', scheduler: 'job scheduler is not running' });
+    expect(((await response.json()) as { checks: unknown }).checks).toEqual({ database: 'ok', scheduler: 'job scheduler is not running' });
   });
 
   it('when a web-only process has a stopped scheduler, then it is still ready', async () => {
@@ -105,7 +106,7 @@ describe('pages and errors', () => {
     });
 
     expect(response.status).toBe(400);
-    expect((await response.json()).error.code).toBe('malformed_body');
+    expect(((await response.json()) as ErrorBody).error.code).toBe('malformed_body');
   });
 
   it('when a client sends a body over the limit, then a 413 JSON error is sent', async () => {
@@ -116,7 +117,7 @@ describe('pages and errors', () => {
     });
 
     expect(response.status).toBe(413);
-    expect((await response.json()).error.code).toBe('payload_too_large');
+    expect(((await response.json()) as ErrorBody).error.code).toBe('payload_too_large');
   });
 });
 

@@ -53,18 +53,18 @@ describe('loadConfig', () => {
   });
 
   it('when PORT is not a number, then one line names PORT and the bad value', () => {
-    expect(messageOf(() => load({ PORT: 'abc' }))).toBe('Invalid configuration: PORT: expected a number from 1 to 65535, got "abc"');
+    expect(messageOf(() => load({ PORT: 'abc' }))).toBe('Invalid configuration: PORT: expected a number from 0 to 65535, got "abc"');
   });
 
   it('when PORT is out of range, then the range is named', () => {
-    expect(messageOf(() => load({ PORT: '70000' }))).toBe('Invalid configuration: PORT: expected a number from 1 to 65535, got "70000"');
+    expect(messageOf(() => load({ PORT: '70000' }))).toBe('Invalid configuration: PORT: expected a number from 0 to 65535, got "70000"');
   });
 
   it('when several variables are bad, then each is named on the same single line', () => {
     const message = messageOf(() => load({ PORT: '-1', LOG_LEVEL: 'loud', PROCESS_ROLE: 'both' }));
 
     expect(message.split('\n')).toHaveLength(1);
-    expect(message).toContain('PORT: expected a number from 1 to 65535, got "-1"');
+    expect(message).toContain('PORT: expected a number from 0 to 65535, got "-1"');
     expect(message).toContain('LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "loud"');
     expect(message).toContain('PROCESS_ROLE: expected one of all, web, worker, got "both"');
   });
