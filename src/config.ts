@@ -7,7 +7,9 @@
  * `Invalid configuration: PORT: expected a number from 1 to 65535, got "abc"`.
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 export type Environment = 'development' | 'test' | 'production';
@@ -70,6 +72,16 @@ export const configKeys = [
 
 /** Values that must never be echoed back in an error message. */
 const secretKeys = new Set(['MONGODB_URI', 'SESSION_SECRET']);
+
+/**
+ * The process environment over the values in `./.env`, if that file exists: variables set in
+ * the real environment win, so a process manager can override the file.
+ */
+export function environmentWithDotEnv(cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = path.join(cwd, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
 
 /** Reads the configuration from the environment and the command line. */
 export function loadConfig(
@@ -136,6 +148,7 @@ const envSchema = z.object({
   PROCESS_ROLE: oneOf(['all', 'web', 'worker']).default('all'),
   // Loopback by default: a self-hosted tool should not appear on the network until asked to.
   HOST: z.string().min(1).default('127.0.0.1'),
+  // 0 lets the system pick a free port (tests); the chosen address is logged at start.
   PORT: integerBetween(0, 65535).default(3000),
   BASE_URL: z.url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://crm.example.com' }).optional(),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),

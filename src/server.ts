@@ -13,7 +13,7 @@ import { createScheduler, type Scheduler } from '../jobs/scheduler';
 import type { JobSpec } from '../jobs/types';
 import { currentWorkerId, startWorker } from '../jobs/worker';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
 import { connectDatabase, type Database } from './shared/db/connection';
 import { createLogger, type Logger } from './shared/logging';
 
@@ -38,7 +38,7 @@ export async function main(options: StartOptions = {}): Promise<void> {
     logger.fatal({ err: reason }, 'unhandled promise rejection; exiting');
     process.exit(1);
   });
-  if (config.session.secretWasGenerated) {
+  if (config.session.secretWasGenerated && config.role !== 'worker') {
     logger.warn('SESSION_SECRET is not set: using a random one, so sign-ins end when the process restarts');
   }
 
@@ -114,7 +114,7 @@ export async function startProcess(config: Config, logger: Logger, options: Star
 
 function loadConfigOrExit(): Config {
   try {
-    return loadConfig();
+    return loadConfig(environmentWithDotEnv());
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -37,7 +37,7 @@ async function openChildDatabase(dbName: string): Promise<{ connection: Connecti
   let embedded: EmbeddedMongo | undefined;
   let uri = process.env.MONGODB_URI;
   if (uri === undefined) {
-    embedded = await startEmbeddedMongo({ dbPath: dataDir, memory: false });
+    embedded = await startEmbeddedMongo({ dbPath: path.join(dataDir, 'db'), memory: false });
     uri = embedded.uri;
   }
   const connection = await mongoose.createConnection(uri, { dbName }).asPromise();

@@ -1,5 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, environmentWithDotEnv, loadConfig } from '../../src/config';
 
 const cwd = '/srv/crm';
 
@@ -109,5 +111,26 @@ describe('loadConfig', () => {
     expect(() => {
       (config.http as { port: number }).port = 1;
     }).toThrow(TypeError);
+  });
+});
+
+describe('environmentWithDotEnv', () => {
+  it('when a .env file exists, then its values are used unless the real environment sets them', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'churn-env-'));
+    await writeFile(path.join(dir, '.env'), 'PORT=4000\nLOG_LEVEL=debug\n# a comment\nDB_NAME=\n');
+
+    const env = environmentWithDotEnv(dir, { LOG_LEVEL: 'warn' });
+    await rm(dir, { recursive: true });
+
+    const config = loadConfig(env, [], dir);
+    expect(config.http.port).toBe(4000);
+    expect(config.log.level).toBe('warn');
+    expect(config.db.name).toBe('churn');
+  });
+
+  it('when there is no .env file, then the environment is used as it is', () => {
+    const env = { PORT: '5000' };
+
+    expect(environmentWithDotEnv('/nonexistent-folder', env)).toBe(env);
   });
 });

@@ -1,11 +1,12 @@
 /**
  * Connects mongoose to the database: the MongoDB at `MONGODB_URI` when configured, otherwise
- * the embedded server, started here on loopback with its data under `DATA_DIR`.
+ * the embedded server, started here on loopback with its data under `DATA_DIR/db`.
  *
  * Each app gets its own `mongoose.Connection` (not the global default one), and models are
  * bound to that connection; this lets tests run isolated apps side by side.
  */
 import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import type { Config } from '../../config';
 import type { Logger } from '../logging';
@@ -51,16 +52,20 @@ export function configureMongoose(): void {
   mongoose.set('strictQuery', true);
 }
 
+/** The embedded server keeps its files in DATA_DIR/db, where `npm run db` looks by default too. */
+export function embeddedDbPath(config: Config): string {
+  return path.join(config.db.dataDir, 'db');
+}
+
 async function startEmbedded(config: Config, log: Logger): Promise<EmbeddedMongo> {
-  await mkdir(config.db.dataDir, { recursive: true });
-  const embedded = await startEmbeddedMongo({
+  const dbPath = embeddedDbPath(config);
+  await mkdir(dbPath, { recursive: true });
+  return startEmbeddedMongo({
     host: '127.0.0.1',
     port: config.db.embeddedPort,
-    dbPath: config.db.dataDir,
+    dbPath,
     log: forwardTo(log),
   });
-  log.info({ port: embedded.port, dataDir: config.db.dataDir }, 'embedded database started');
-  return embedded;
 }
 
 function forwardTo(log: Logger): NonNullable<EmbeddedMongoOptions['log']> {

@@ -26,6 +26,16 @@ export function createHttpLogger(logger: Logger) {
       return 'info';
     },
     autoLogging: { ignore: (req) => quietPaths.has(req.url ?? '') },
+    // One short line per request: headers (cookies, security headers) would only add noise.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
   });
 }
 
