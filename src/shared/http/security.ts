@@ -21,6 +21,8 @@ export function securityHeaders() {
         frameAncestors: ["'none'"],
       },
     },
+    // Older browsers read X-Frame-Options instead of frame-ancestors.
+    frameguard: { action: 'deny' },
     // Survey pages may be opened from e-mail links; keep the referrer to our own origin only.
     referrerPolicy: { policy: 'same-origin' },
   });
