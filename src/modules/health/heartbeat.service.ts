@@ -9,11 +9,6 @@ export async function recordHeartbeat(connection: Connection, worker: string, at
   await heartbeatModel(connection).updateOne({ worker }, { $set: { beatAt: at }, $inc: { beats: 1 } }, { upsert: true });
 }
 
-/** The most recent heartbeat of any worker, or null when no worker has beaten yet. */
-export async function latestHeartbeat(connection: Connection): Promise<Heartbeat | null> {
-  return heartbeatModel(connection).findOne({}, { _id: 0 }).sort({ beatAt: -1 }).lean<Heartbeat>().exec();
-}
-
 /** The heartbeat of one worker, or null. */
 export async function heartbeatOf(connection: Connection, worker: string): Promise<Heartbeat | null> {
   return heartbeatModel(connection).findOne({ worker }, { _id: 0 }).lean<Heartbeat>().exec();
