@@ -5,7 +5,7 @@ const { handlebars } = create();
 
 /** Renders the way express-handlebars does: our helpers passed in at render time. */
 function render(template: string, context: Record<string, unknown> = {}): string {
-  return handlebars.compile(template)(context, { helpers });
+  return handlebars.compile(template, {})(context, { helpers });
 }
 
 describe('view helpers', () => {
