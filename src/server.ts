@@ -83,26 +83,27 @@ export async function startProcess(config: Config, logger: Logger, options: Star
   let scheduler: Scheduler | undefined;
   try {
     const runsJobs = config.role !== 'web';
-    scheduler = await createScheduler({
+    const jobScheduler = await createScheduler({
       connection: database.connection,
       logger,
       workerId: currentWorkerId(),
       processEveryMs: config.jobs.processEveryMs,
       jobs: options.jobs,
     });
-    if (runsJobs) await startWorker(scheduler);
+    scheduler = jobScheduler;
+    if (runsJobs) await startWorker(jobScheduler);
 
     let server: Server | undefined;
     let url: string | undefined;
     if (config.role !== 'worker') {
-      const app = createApp({ config, logger, connection: database.connection, scheduler, runsJobs });
+      const app = createApp({ config, logger, connection: database.connection, scheduler: jobScheduler, runsJobs });
       server = await listen(app, config.http.host, config.http.port);
       url = urlOf(server);
       logger.info({ url, role: config.role }, `listening on ${url}`);
     } else {
       logger.info({ role: config.role }, 'worker running (no HTTP)');
     }
-    return { url, stop: () => stopAll(database, scheduler as Scheduler, server) };
+    return { url, stop: () => stopAll(database, jobScheduler, server) };
   } catch (error) {
     await scheduler?.stop().catch(() => undefined);
     await database.close().catch(() => undefined);
