@@ -5,7 +5,7 @@
 import type { Document } from 'bson';
 import { Query } from 'mingo';
 import type { Collection } from './collection';
-import type { CommandContext, CommandHandler } from './engine';
+import type { CommandHandler } from './engine';
 import { badValue, toCommandError } from './errors';
 import { copyDocument, updatedDocument, upsertedDocument } from './updates';
 

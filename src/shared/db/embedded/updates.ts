@@ -52,11 +52,26 @@ function transform(doc: Document, update: Document | Document[], options: Update
   const { $setOnInsert, ...operators } = update;
   for (const key of Object.keys(operators)) if (!key.startsWith('$')) throw failedToParse(`Unknown modifier: ${key}. Expected a valid update modifier or pipeline-style update`);
   if (inserting && $setOnInsert) operators.$set = { ...(operators.$set as Document | undefined), ...($setOnInsert as Document) };
+  takeIdAssignment(doc, operators, inserting);
   if (Object.keys(operators).length > 0) {
     const condition = usesPositional(operators) ? options.query : undefined;
     applyOperators(doc, operators, options.arrayFilters ?? [], condition);
   }
   return doc;
+}
+
+/**
+ * mingo refuses every $set on _id; mongod allows setting it to its current value, or to
+ * anything while inserting (connect-mongo upserts with {$set: {_id: sid, …}}).
+ */
+function takeIdAssignment(doc: Document, operators: Document, inserting: boolean): void {
+  const set = operators.$set as Document | undefined;
+  if (!set || !('_id' in set)) return;
+  const { _id, ...rest } = set;
+  if (inserting) doc._id = _id;
+  else if (valueKey(_id) !== valueKey(doc._id)) throw immutableField();
+  if (Object.keys(rest).length > 0) operators.$set = rest;
+  else delete operators.$set;
 }
 
 export function isOperatorUpdate(update: Document): boolean {
