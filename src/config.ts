@@ -45,6 +45,11 @@ export interface Config {
     /** How often a worker polls for due jobs. */
     readonly processEveryMs: number;
   };
+  readonly mail: {
+    /** SMTP server; when absent, messages go to the stored outbox (readable by admins). */
+    readonly smtpUrl: string | undefined;
+    readonly from: string;
+  };
   readonly shutdownTimeoutMs: number;
 }
 
@@ -68,10 +73,12 @@ export const configKeys = [
   'SESSION_SECRET',
   'JOBS_PROCESS_EVERY_MS',
   'SHUTDOWN_TIMEOUT_MS',
+  'SMTP_URL',
+  'MAIL_FROM',
 ] as const;
 
 /** Values that must never be echoed back in an error message. */
-const secretKeys = new Set(['MONGODB_URI', 'SESSION_SECRET']);
+const secretKeys = new Set(['MONGODB_URI', 'SESSION_SECRET', 'SMTP_URL']);
 
 /**
  * The process environment over the values in `./.env`, if that file exists: variables set in
@@ -123,6 +130,7 @@ export function loadConfig(
       secretWasGenerated: vars.SESSION_SECRET === undefined,
     },
     jobs: { processEveryMs: vars.JOBS_PROCESS_EVERY_MS },
+    mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
   });
 }
@@ -165,6 +173,11 @@ const envSchema = z.object({
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   JOBS_PROCESS_EVERY_MS: integerBetween(50, 3_600_000).default(5000),
   SHUTDOWN_TIMEOUT_MS: integerBetween(100, 600_000).default(10_000),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'expected smtp://user:password@host:587 or smtps://…')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).default('Churn & Win-back <no-reply@localhost>'),
 });
 
 /** Treats `KEY=` (common in .env files) as "not set" so defaults apply. */
