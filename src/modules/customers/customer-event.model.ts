@@ -8,7 +8,21 @@
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 
-export const timelineEventTypes = ['churned', 'reactivated', 'transaction', 'updated', 'cause_set', 'created'] as const;
+export const timelineEventTypes = [
+  'churned',
+  'reactivated',
+  'transaction',
+  'updated',
+  'cause_set',
+  'created',
+  'status_changed',
+  // Written by the surveys module.
+  'survey_sent',
+  'survey_reminded',
+  'survey_answered',
+  'mail_failed',
+  'unsubscribed',
+] as const;
 export type TimelineEventType = (typeof timelineEventTypes)[number];
 
 export interface TimelineEvent {
