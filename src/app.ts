@@ -10,6 +10,7 @@ import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
 import { createErrorHandler, notFoundHandler } from './shared/errors';
 import { securityHeaders } from './shared/http/security';
+import { selectLocale } from './shared/i18n';
 import { createHttpLogger, type Logger } from './shared/logging';
 import { assetsDir, viewsDir } from './shared/paths';
 import { createViewEngine } from './shared/views/engine';
@@ -45,6 +46,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
   app.use(healthRoutes({ connection, logger, jobWorker: deps.runsJobs ? scheduler : undefined }));
+  app.use(selectLocale({ secureCookies: config.accounts.secureCookies }));
   app.use(homeRoutes());
 
   if (config.env === 'development' && scheduler) {

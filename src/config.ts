@@ -51,6 +51,19 @@ export interface Config {
     readonly from: string;
   };
   readonly shutdownTimeoutMs: number;
+  /** Express's `trust proxy`: false, true, a number of proxy hops, or proxy addresses. */
+  readonly trustProxy: boolean | number | string;
+  readonly accounts: {
+    /** A staff session ends after this long without a request. */
+    readonly sessionTtlHours: number;
+    /** Cookies are marked Secure: BASE_URL is https, or a TLS-terminating proxy is trusted. */
+    readonly secureCookies: boolean;
+    /** Failed sign-ins in a row after which an account is locked for `loginLockoutMinutes`. */
+    readonly loginMaxFailures: number;
+    readonly loginLockoutMinutes: number;
+    /** Failed sign-in attempts one client address may make per 15 minutes. */
+    readonly loginRateLimit: number;
+  };
 }
 
 /** Thrown for bad configuration; `message` is the single line to print before exiting. */
@@ -75,6 +88,11 @@ export const configKeys = [
   'SHUTDOWN_TIMEOUT_MS',
   'SMTP_URL',
   'MAIL_FROM',
+  'TRUST_PROXY',
+  'SESSION_TTL_HOURS',
+  'LOGIN_MAX_FAILURES',
+  'LOGIN_LOCKOUT_MINUTES',
+  'LOGIN_RATE_LIMIT',
 ] as const;
 
 /** Values that must never be echoed back in an error message. */
@@ -132,6 +150,14 @@ export function loadConfig(
     jobs: { processEveryMs: vars.JOBS_PROCESS_EVERY_MS },
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    trustProxy: vars.TRUST_PROXY,
+    accounts: {
+      sessionTtlHours: vars.SESSION_TTL_HOURS,
+      secureCookies: (vars.BASE_URL ?? '').startsWith('https:') || (vars.TRUST_PROXY !== false && vars.TRUST_PROXY !== 0),
+      loginMaxFailures: vars.LOGIN_MAX_FAILURES,
+      loginLockoutMinutes: vars.LOGIN_LOCKOUT_MINUTES,
+      loginRateLimit: vars.LOGIN_RATE_LIMIT,
+    },
   });
 }
 
@@ -178,7 +204,26 @@ const envSchema = z.object({
     .regex(/^smtps?:\/\/.+/, 'expected smtp://user:password@host:587 or smtps://…')
     .optional(),
   MAIL_FROM: z.string().min(3).max(200).default('Churn & Win-back <no-reply@localhost>'),
+  TRUST_PROXY: trustProxySetting(),
+  SESSION_TTL_HOURS: integerBetween(1, 720).default(12),
+  LOGIN_MAX_FAILURES: integerBetween(1, 100).default(5),
+  LOGIN_LOCKOUT_MINUTES: integerBetween(1, 1440).default(15),
+  LOGIN_RATE_LIMIT: integerBetween(1, 10_000).default(20),
 });
+
+/**
+ * `false` (default), `true`, a number of proxy hops, or a comma-separated list of proxy
+ * addresses, CIDR ranges or `loopback`/`linklocal`/`uniquelocal`, as Express understands them.
+ */
+function trustProxySetting() {
+  const proxyAddress = /^(loopback|linklocal|uniquelocal|[0-9A-Fa-f:.]+(\/\d{1,3})?)$/;
+  const expected = 'expected true, false, a number of proxy hops, or proxy addresses such as "loopback, 10.0.0.0/8"';
+  return z
+    .string()
+    .refine((value) => /^(true|false|\d{1,2})$/.test(value) || value.split(',').every((part) => proxyAddress.test(part.trim())), expected)
+    .transform((value): boolean | number | string => (value === 'true' ? true : value === 'false' ? false : /^\d+$/.test(value) ? Number(value) : value))
+    .default(false);
+}
 
 /** Treats `KEY=` (common in .env files) as "not set" so defaults apply. */
 function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -3,6 +3,9 @@
  */
 import { eq } from './eq';
 import { formatDate } from './format-date';
+import { formatDateTime } from './format-date-time';
+import { formatNumber } from './format-number';
+import { t } from './t';
 import { year } from './year';
 
-export const helpers = { eq, formatDate, year };
+export const helpers = { eq, formatDate, formatDateTime, formatNumber, t, year };
