@@ -3,6 +3,7 @@
  * them with agenda; payloads are checked against the schema before the handler runs.
  */
 import { z } from 'zod';
+import { customersRecomputeValue } from './handlers/customers-recompute-value';
 import { systemHeartbeat } from './handlers/system-heartbeat';
 import { defineJob, type JobSpec } from './types';
 
@@ -15,5 +16,14 @@ export const heartbeatJob = defineJob({
   handler: systemHeartbeat,
 });
 
+export const recomputeValueJob = defineJob({
+  name: 'customers.recompute-value',
+  description: "Recomputes customers' CLV, RFM warning level and value tier (all nightly, or one customer).",
+  payload: z.object({ customerId: z.string().regex(/^[0-9a-f]{24}$/i, 'expected a customer id (24 hex digits)').optional() }).strict(),
+  options: { concurrency: 1, lockLifetimeMs: 30 * 60_000, retries: { attempts: 2, backoffMs: 60_000 } },
+  everyMs: 24 * 60 * 60_000,
+  handler: customersRecomputeValue,
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob];
