@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { customersRecomputeValue } from './handlers/customers-recompute-value';
+import { surveysDispatch } from './handlers/surveys-dispatch';
 import { systemHeartbeat } from './handlers/system-heartbeat';
 import { defineJob, type JobSpec } from './types';
 
@@ -25,5 +26,15 @@ export const recomputeValueJob = defineJob({
   handler: customersRecomputeValue,
 });
 
+export const surveysDispatchJob = defineJob({
+  name: 'surveys.dispatch',
+  description: 'Sends due exit-survey invitations and reminders, and closes expired invitations.',
+  payload: z.object({ batchSize: z.number().int().min(1).max(5000).optional() }).strict(),
+  // One at a time per worker; several workers are safe (each message is claimed before sending).
+  options: { concurrency: 1, lockLifetimeMs: 10 * 60_000, retries: { attempts: 0, backoffMs: 0 } },
+  everyMs: 60_000,
+  handler: surveysDispatch,
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob];

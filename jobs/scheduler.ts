@@ -10,7 +10,8 @@ import type { Connection } from 'mongoose';
 import type { ZodError } from 'zod';
 import type { Logger } from '../src/shared/logging';
 import { jobRegistry } from './registry';
-import type { JobDependencies, JobSpec } from './types';
+import { createEmailRenderer, createMailer } from '../src/shared/mail';
+import type { JobDependencies, JobSpec, MailServices } from './types';
 
 export interface SchedulerOptions {
   connection: Connection;
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
    * lifetime / 2 and leaves that timer pending after the job ends, so tests set a short one.
    */
   lockLifetimeOverrideMs?: number;
+  /** Mail for jobs that send it; by default the stored outbox (nothing leaves the machine). */
+  mail?: MailServices;
 }
 
 export interface DrainOutcome {
@@ -83,7 +86,12 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     log.error({ job: describeJob(job), reason: error.message }, 'job failed for good after its retries');
   });
 
-  const deps: JobDependencies = { connection, logger: log, workerId };
+  const mail = options.mail ?? {
+    mailer: createMailer({ connection, from: 'no-reply@localhost' }),
+    renderer: createEmailRenderer(),
+    baseUrl: 'http://localhost:3000',
+  };
+  const deps: JobDependencies = { connection, logger: log, workerId, mail };
   for (const job of jobs) defineOnAgenda(agenda, job, deps, options.lockLifetimeOverrideMs);
 
   let running = false;

@@ -5,6 +5,7 @@
 import type { Connection } from 'mongoose';
 import type { z } from 'zod';
 import type { Logger } from '../src/shared/logging';
+import type { EmailRenderer, Mailer } from '../src/shared/mail';
 
 /** What every handler receives besides its payload. */
 export interface JobDependencies {
@@ -12,6 +13,15 @@ export interface JobDependencies {
   logger: Logger;
   /** `hostname:pid` of the process running the job. */
   workerId: string;
+  /** Outgoing mail, for the jobs that write to customers. */
+  mail: MailServices;
+}
+
+export interface MailServices {
+  mailer: Mailer;
+  renderer: EmailRenderer;
+  /** Public address of the app, for links in messages. */
+  baseUrl: string;
 }
 
 export interface JobOptions {

@@ -8,6 +8,8 @@ import type { Scheduler } from '../jobs/scheduler';
 import type { Config } from './config';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
+import { inviteOnChurn } from './modules/surveys/hooks';
+import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { createErrorHandler, notFoundHandler } from './shared/errors';
 import { securityHeaders } from './shared/http/security';
 import { selectLocale } from './shared/i18n';
@@ -46,6 +48,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
   app.use(healthRoutes({ connection, logger, jobWorker: deps.runsJobs ? scheduler : undefined }));
+  // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
+  app.use(surveyPublicRoutes({ connection }));
+  inviteOnChurn(connection);
   app.use(selectLocale({ secureCookies: config.accounts.secureCookies }));
   app.use(homeRoutes());
 

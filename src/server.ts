@@ -13,9 +13,11 @@ import { createScheduler, type Scheduler } from '../jobs/scheduler';
 import type { JobSpec } from '../jobs/types';
 import { currentWorkerId, startWorker } from '../jobs/worker';
 import { createApp } from './app';
+import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
 import { connectDatabase, type Database } from './shared/db/connection';
 import { createLogger, type Logger } from './shared/logging';
+import { createEmailRenderer, createMailer } from './shared/mail';
 
 export interface StartOptions {
   /** Jobs to define instead of the registry (test fixtures add their own). */
@@ -80,6 +82,7 @@ export async function main(options: StartOptions = {}): Promise<void> {
 /** Connects and starts what the role asks for; on failure, closes what was already opened. */
 export async function startProcess(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningProcess> {
   const database = await connectDatabase(config, logger);
+  await ensureDefaultSurvey(database.connection);
   let scheduler: Scheduler | undefined;
   try {
     const runsJobs = config.role !== 'web';
@@ -89,6 +92,11 @@ export async function startProcess(config: Config, logger: Logger, options: Star
       workerId: currentWorkerId(),
       processEveryMs: config.jobs.processEveryMs,
       jobs: options.jobs,
+      mail: {
+        mailer: createMailer({ connection: database.connection, from: config.mail.from, smtpUrl: config.mail.smtpUrl }),
+        renderer: createEmailRenderer({ cache: config.env === 'production' }),
+        baseUrl: config.http.baseUrl,
+      },
     });
     scheduler = jobScheduler;
     if (runsJobs) await startWorker(jobScheduler);

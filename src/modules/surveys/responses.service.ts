@@ -1,0 +1,169 @@
+/**
+ * A customer answering the survey through their private link: one response per invitation,
+ * every answer checked against the version they were sent, nothing stored when anything is
+ * wrong. The answers then say something about the cause, which is set on the customer unless
+ * staff (or an interview) already decided it.
+ */
+import { trusted, type Connection, type Types } from 'mongoose';
+import { hashLinkToken, looksLikeLinkToken } from '../../shared/security/tokens';
+import type { CauseCode } from '../customers/causes';
+import { customerModel, type Customer } from '../customers/customer.model';
+import { recordTimelineEvent } from '../customers/timeline.service';
+import { invitationModel, type Invitation } from './invitation.model';
+import { responseModel, type Answer, type SurveyResponse } from './response.model';
+import type { Survey } from './survey.model';
+import { answersSchema } from './surveys.schemas';
+import { surveyVersion } from './surveys.service';
+import { recordSurveyEvent } from './timeline';
+
+/** A cause suggested from free text (the classifier plugs in here). */
+export type TextCauseClassifier = (text: string, locale: string) => Promise<{ code: CauseCode; secondary?: CauseCode; confidence: number } | null>;
+
+export type OpenedSurvey =
+  | { state: 'open'; invitation: Invitation; survey: Survey }
+  | { state: 'answered' }
+  /** Unknown, malformed, expired or withdrawn: deliberately one answer for all of them. */
+  | { state: 'closed' };
+
+/** What a survey link leads to. */
+export async function openSurvey(connection: Connection, token: unknown, now = new Date()): Promise<OpenedSurvey> {
+  const invitation = await invitationByToken(connection, token);
+  if (!invitation) return { state: 'closed' };
+  if (invitation.status === 'answered') return { state: 'answered' };
+  if (!['scheduled', 'sent'].includes(invitation.status) || invitation.expiresAt <= now) return { state: 'closed' };
+  const survey = await surveyVersion(connection, invitation.surveyKey, invitation.surveyVersion);
+  return survey ? { state: 'open', invitation, survey } : { state: 'closed' };
+}
+
+export type SubmitOutcome =
+  | { state: 'stored'; response: SurveyResponse }
+  | { state: 'invalid'; survey: Survey; invitation: Invitation; errors: Record<string, string> }
+  | { state: 'answered' }
+  | { state: 'closed' };
+
+export async function submitResponse(connection: Connection, token: unknown, form: Record<string, unknown>, options: { now?: Date; classifyText?: TextCauseClassifier } = {}): Promise<SubmitOutcome> {
+  const now = options.now ?? new Date();
+  const opened = await openSurvey(connection, token, now);
+  if (opened.state !== 'open') return opened;
+  const { invitation, survey } = opened;
+
+  const parsed = answersSchema(survey).safeParse(form);
+  if (!parsed.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
+    return { state: 'invalid', survey, invitation, errors };
+  }
+  const answers = toAnswers(survey, parsed.data);
+  const derivedCause = (await causeFromChoices(survey, answers)) ?? (await causeFromText(answers, invitation.locale, options.classifyText));
+
+  let response: SurveyResponse;
+  try {
+    const created = await responseModel(connection).create({
+      invitationId: invitation._id,
+      customerId: invitation.customerId,
+      surveyKey: survey.key,
+      surveyVersion: survey.version,
+      locale: invitation.locale,
+      answers,
+      mayContact: parsed.data.mayContact === undefined ? undefined : parsed.data.mayContact === 'yes',
+      derivedCause: derivedCause ?? undefined,
+      submittedAt: now,
+    });
+    response = created.toObject() as SurveyResponse;
+  } catch (error) {
+    // A second submit racing the first: the unique index keeps one response.
+    if ((error as { code?: number }).code === 11000) return { state: 'answered' };
+    throw error;
+  }
+  await invitationModel(connection).updateOne(
+    { _id: invitation._id },
+    { $set: { status: 'answered', answeredAt: now }, $unset: { nextMessageAt: 1, claimedAt: 1 } },
+  );
+  await recordSurveyEvent(connection, invitation.customerId as Types.ObjectId, 'survey_answered', now, {
+    invitationId: String(invitation._id),
+    responseId: String(response._id),
+    cause: derivedCause?.code,
+  });
+  if (derivedCause) await setCauseFromSurvey(connection, invitation.customerId as Types.ObjectId, derivedCause, freeText(answers), now);
+  return { state: 'stored', response };
+}
+
+async function invitationByToken(connection: Connection, token: unknown): Promise<Invitation | null> {
+  // Malformed tokens still cost one lookup, so "malformed" and "unknown" take the same time.
+  const hash = hashLinkToken(looksLikeLinkToken(token) ? token : 'not-a-token');
+  return invitationModel(connection).findOne({ tokenHashes: hash }).lean<Invitation>().exec();
+}
+
+function toAnswers(survey: Survey, data: Record<string, unknown>): Answer[] {
+  const answers: Answer[] = [];
+  for (const question of survey.questions) {
+    const value = data[`q_${question.id}`];
+    if (value === undefined || value === '') continue;
+    if (question.kind === 'single') answers.push({ questionId: question.id, choiceIds: [value as string] });
+    else if (question.kind === 'multiple') answers.push({ questionId: question.id, choiceIds: value as string[] });
+    else if (question.kind === 'scale') answers.push({ questionId: question.id, score: value as number });
+    else answers.push({ questionId: question.id, text: value as string });
+  }
+  return answers;
+}
+
+type DerivedCause = NonNullable<SurveyResponse['derivedCause']>;
+
+/** The causes of the chosen answers: single-choice first (the main reason), then the rest. */
+async function causeFromChoices(survey: Survey, answers: Answer[]): Promise<DerivedCause | null> {
+  const causes: CauseCode[] = [];
+  const ordered = [...survey.questions].sort((a, b) => Number(b.kind === 'single') - Number(a.kind === 'single'));
+  for (const question of ordered) {
+    const answer = answers.find((candidate) => candidate.questionId === question.id);
+    for (const choiceId of answer?.choiceIds ?? []) {
+      const cause = question.choices.find((choice) => choice.id === choiceId)?.cause;
+      if (cause && !causes.includes(cause)) causes.push(cause);
+    }
+  }
+  const [code, secondary] = causes;
+  if (!code) return null;
+  // "Something else" says little by itself: let the customer's own words decide if they wrote any.
+  if (code === 'other' && freeText(answers)) return null;
+  return { code, secondary, confidence: 1, source: 'choice' };
+}
+
+async function causeFromText(answers: Answer[], locale: string, classify: TextCauseClassifier | undefined): Promise<DerivedCause | null> {
+  const text = freeText(answers);
+  if (!text || !classify) return null;
+  const result = await classify(text, locale);
+  return result ? { ...result, source: 'classifier' } : null;
+}
+
+function freeText(answers: Answer[]): string {
+  return answers
+    .map((answer) => answer.text ?? '')
+    .filter(Boolean)
+    .join('\n');
+}
+
+/** Sets the survey's cause on the customer, unless staff or an interview already set one. */
+async function setCauseFromSurvey(connection: Connection, customerId: Types.ObjectId, cause: DerivedCause, reason: string, now: Date): Promise<void> {
+  const updated = await customerModel(connection)
+    .findOneAndUpdate(
+      { _id: customerId, 'cause.source': trusted({ $nin: ['staff', 'interview'] }) },
+      {
+        $set: {
+          cause: {
+            code: cause.code,
+            secondary: cause.secondary,
+            confidence: cause.confidence,
+            source: 'survey',
+            reason: reason.slice(0, 2000) || undefined,
+            setBy: 'survey',
+            setAt: now,
+          },
+        },
+      },
+      { returnDocument: 'after' },
+    )
+    .lean<Customer>()
+    .exec();
+  if (updated) {
+    await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source: 'survey' } });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Survey definitions: the default exit survey on first run, the current version of a survey,
+ * and saving an edit as a new version (responses keep the version they answered).
+ */
+import { trusted, type Connection } from 'mongoose';
+import { ValidationError } from '../../shared/errors';
+import { defaultExitSurvey } from './default-exit-survey';
+import { surveyModel, type Survey } from './survey.model';
+import { surveyDraftSchema, type SurveyDraftInput } from './surveys.schemas';
+
+export const EXIT_SURVEY = 'exit';
+
+/** Creates the default exit survey when there is none (idempotent; safe on every start). */
+export async function ensureDefaultSurvey(connection: Connection): Promise<void> {
+  await surveyModel(connection).updateOne(
+    { key: defaultExitSurvey.key, version: 1 },
+    { $setOnInsert: { ...defaultExitSurvey, version: 1, current: true, createdBy: 'system' } },
+    { upsert: true },
+  );
+}
+
+export async function currentSurvey(connection: Connection, key: string = EXIT_SURVEY): Promise<Survey | null> {
+  return surveyModel(connection).findOne({ key, current: true }).lean<Survey>().exec();
+}
+
+export async function surveyVersion(connection: Connection, key: string, version: number): Promise<Survey | null> {
+  return surveyModel(connection).findOne({ key, version }).lean<Survey>().exec();
+}
+
+/** The current version of every survey, for the list page. */
+export async function listSurveys(connection: Connection): Promise<Survey[]> {
+  return surveyModel(connection).find({ current: true }).sort({ key: 1 }).lean<Survey[]>().exec();
+}
+
+/**
+ * Saves an edited survey as version n+1 and makes it current. A race between two editors
+ * ends with one of them getting a conflict from the unique (key, version) index, not a mix.
+ */
+export async function saveSurveyVersion(connection: Connection, key: string, input: SurveyDraftInput, editor: string): Promise<Survey> {
+  const parsed = surveyDraftSchema.safeParse(input);
+  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  const surveys = surveyModel(connection);
+  const latest = await surveys.findOne({ key }).sort({ version: -1 }).lean<Survey>().exec();
+  const version = (latest?.version ?? 0) + 1;
+  const created = await surveys.create({ ...parsed.data, key, version, current: false, createdBy: editor });
+  await surveys.updateMany({ key, version: trusted({ $ne: version }) }, { $set: { current: false } });
+  await surveys.updateOne({ _id: created._id }, { $set: { current: true } });
+  return { ...(created.toObject() as Survey), current: true };
+}
