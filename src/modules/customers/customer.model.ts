@@ -103,6 +103,15 @@ export interface Customer {
   /** Extra fields from the host or the import file (contract, city, the host's own CLTV …). */
   attributes: Record<string, string | number | boolean>;
   lastTransactionAt?: Date;
+  /** Engagement kept on the record so segments can filter on it through an index. */
+  engagement: {
+    /** Last time the customer answered an exit survey. */
+    surveyAnsweredAt?: Date;
+    /** Last time a win-back campaign wrote to the customer (the frequency cap reads it). */
+    lastCampaignMessageAt?: Date;
+    /** Campaigns whose holdout (control group) the customer is in: other campaigns leave them alone. */
+    campaignHoldouts: Types.ObjectId[];
+  };
   /** Lower-cased name, email, external id and name words, for prefix search (no $text here). */
   searchKeys: string[];
   createdAt: Date;
@@ -176,6 +185,11 @@ const customerSchema = new Schema<Customer>(
     tags: { type: [String], default: [] },
     attributes: { type: Schema.Types.Mixed, default: {} },
     lastTransactionAt: Date,
+    engagement: {
+      surveyAnsweredAt: Date,
+      lastCampaignMessageAt: Date,
+      campaignHoldouts: { type: [Schema.Types.ObjectId], default: [] },
+    },
     searchKeys: { type: [String], default: [] },
   },
   { collection: 'customers', timestamps: true, versionKey: false, minimize: false },

@@ -79,6 +79,7 @@ export async function submitResponse(connection: Connection, token: unknown, for
     { _id: invitation._id },
     { $set: { status: 'answered', answeredAt: now }, $unset: { nextMessageAt: 1, claimedAt: 1 } },
   );
+  await customerModel(connection).updateOne({ _id: invitation.customerId }, { $set: { 'engagement.surveyAnsweredAt': now } });
   await recordSurveyEvent(connection, invitation.customerId as Types.ObjectId, 'survey_answered', now, {
     invitationId: String(invitation._id),
     responseId: String(response._id),
