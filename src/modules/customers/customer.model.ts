@@ -109,6 +109,7 @@ export interface Customer {
     surveyAnsweredAt?: Date;
     /** Last time a win-back campaign wrote to the customer (the frequency cap reads it). */
     lastCampaignMessageAt?: Date;
+    lastCampaignId?: Types.ObjectId;
     /** Campaigns whose holdout (control group) the customer is in: other campaigns leave them alone. */
     campaignHoldouts: Types.ObjectId[];
   };
@@ -188,6 +189,7 @@ const customerSchema = new Schema<Customer>(
     engagement: {
       surveyAnsweredAt: Date,
       lastCampaignMessageAt: Date,
+      lastCampaignId: Schema.Types.ObjectId,
       campaignHoldouts: { type: [Schema.Types.ObjectId], default: [] },
     },
     searchKeys: { type: [String], default: [] },
