@@ -5,7 +5,9 @@
 import type { CliCommand } from './types';
 
 /** Every command, by the words that select it (e.g. "user create", "import customers"). */
-const commands: Record<string, () => Promise<CliCommand>> = {};
+const commands: Record<string, () => Promise<CliCommand>> = {
+  'import customers': async () => (await import('./commands/import-customers')).importCustomersCommand,
+};
 
 export async function runCli(argv: string[]): Promise<number> {
   const [first, second] = argv;
