@@ -6,7 +6,7 @@ import type { CliCommand } from './types';
 
 /** Every command, by the words that select it (e.g. "user create", "import customers"). */
 const commands: Record<string, () => Promise<CliCommand>> = {
-  'import customers': async () => (await import('./commands/import-customers')).importCustomersCommand,
+  'import customers': async () => (require('./commands/import-customers') as typeof import('./commands/import-customers')).importCustomersCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {
