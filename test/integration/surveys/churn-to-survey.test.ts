@@ -11,6 +11,7 @@ import { createLogger } from '../../../src/shared/logging';
 import { createScheduler, type Scheduler } from '../../../jobs/scheduler';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
+import { waitFor } from '../../helpers/wait';
 import { churnedCustomer, surveyTokenIn } from './support';
 
 let db: TestDatabase;
@@ -58,5 +59,6 @@ test('when a customer is reported churned, then the dispatch job mails them the 
   const [message] = await sink.waitFor(1);
   expect(message.to).toEqual([customer.email]);
   expect(surveyTokenIn(message.text)).toHaveLength(43);
-  expect((await invitationModel(db.connection).findById(invitation!._id).lean())?.status).toBe('sent');
+  // The sink has the message a moment before the worker records it as sent.
+  await waitFor(async () => (await invitationModel(db.connection).findById(invitation!._id).lean())?.status === 'sent', { what: 'invitation marked sent' });
 });

@@ -115,15 +115,21 @@ export class Collection {
     let best: { index: SecondaryIndex; ids: Iterable<string>; size: number } | null = null;
     for (const index of this.indexes.values()) {
       if (!index.narrowsQueries) continue;
-      const condition = conditions.get(index.fields[0]);
-      if (condition === undefined) continue;
-      const values = equalityValues(condition);
-      if (values) {
-        const ids = index.lookupEqual(values);
+      // Equality on the longest prefix of the index's fields (status, then status + tier …).
+      const prefix: unknown[][] = [];
+      for (const field of index.fields) {
+        const condition = conditions.get(field);
+        const values = condition === undefined ? null : equalityValues(condition);
+        if (!values) break;
+        prefix.push(values);
+      }
+      if (prefix.length > 0) {
+        const ids = index.lookupEqual(prefix);
         if (!best || ids.size < best.size) best = { index, ids, size: ids.size };
         continue;
       }
-      const range = rangeBounds(condition);
+      const condition = conditions.get(index.fields[0]);
+      const range = condition === undefined ? null : rangeBounds(condition);
       if (range && index.supportsRange) {
         const ids = index.lookupRange(range.lower, range.upper, (id) => this.docs.get(id));
         if (!best || ids.length < best.size) best = { index, ids, size: ids.length };

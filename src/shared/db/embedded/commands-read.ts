@@ -86,13 +86,26 @@ export function findDocuments(collection: Collection | undefined, command: Docum
   const filter = (command.filter ?? {}) as Document;
   const projection = command.projection && Object.keys(command.projection).length > 0 ? (command.projection as Document) : undefined;
   const query = new Query(filter, collationOptions(command.collation));
-  const candidates = [...collection.plan(filter).candidates];
-  let cursor = query.find(candidates, projection);
-  if (command.sort && Object.keys(command.sort).length > 0) cursor = cursor.sort(command.sort as Record<string, 1 | -1>);
-  const skip = optionalNumber(command.skip);
+  const candidates = collection.plan(filter).candidates;
+  const sort = command.sort && Object.keys(command.sort).length > 0 ? (command.sort as Record<string, 1 | -1>) : undefined;
+  const skip = optionalNumber(command.skip) ?? 0;
+  const limit = Math.abs(optionalNumber(command.limit) ?? 0);
+  if (!sort && limit > 0) {
+    // Without a sort, the first matches are the answer: stop scanning once there are enough
+    // (findOne, claim queries and pages do not read the whole collection).
+    const page: Document[] = [];
+    for (const doc of candidates) {
+      if (!query.test(doc)) continue;
+      page.push(doc);
+      if (page.length >= skip + limit) break;
+    }
+    const kept = page.slice(skip);
+    return projection ? (query.find(kept, projection).all() as Document[]) : kept;
+  }
+  let cursor = query.find([...candidates], projection);
+  if (sort) cursor = cursor.sort(sort);
   if (skip) cursor = cursor.skip(skip);
-  const limit = optionalNumber(command.limit);
-  if (limit) cursor = cursor.limit(Math.abs(limit));
+  if (limit) cursor = cursor.limit(limit);
   return cursor.all() as Document[];
 }
 

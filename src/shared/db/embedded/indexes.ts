@@ -29,8 +29,8 @@ export class SecondaryIndex {
   private readonly partial?: Query;
   /** Full compound key → ids. */
   private readonly entries = new Map<string, Set<string>>();
-  /** First field's key → ids, for compound indexes (equality on a prefix). */
-  private readonly prefix?: Map<string, Set<string>>;
+  /** For compound indexes: prefixes[k] maps the key of the first k+1 fields → ids (equality on a prefix). */
+  private readonly prefixes: Array<Map<string, Set<string>>> = [];
   private multikey = false;
   private sorted: SortedEntry[] | null = null;
 
@@ -45,7 +45,7 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
-    if (this.fields.length > 1) this.prefix = new Map();
+    for (let k = 1; k < this.fields.length; k++) this.prefixes.push(new Map());
   }
 
   /** Usable to narrow queries: only plain indexes give a complete candidate set. */
@@ -80,7 +80,7 @@ export class SecondaryIndex {
   add(id: string, doc: Document, keys = this.keysOf(doc)): void {
     if (!keys) return;
     for (const key of keys) addTo(this.entries, key, id);
-    if (this.prefix) for (const value of valuesAtPath(doc, this.fields[0])) addTo(this.prefix, valueKey(value), id);
+    for (const [k, map] of this.prefixes.entries()) for (const key of this.prefixKeys(doc, k + 1)) addTo(map, key, id);
     if (!this.multikey && this.fields.some((field) => valuesAtPath(doc, field).length > 1 || Array.isArray(plainValueAtPath(doc, field)))) {
       this.multikey = true;
     }
@@ -91,25 +91,43 @@ export class SecondaryIndex {
     const keys = this.keysOf(doc);
     if (!keys) return;
     for (const key of keys) removeFrom(this.entries, key, id);
-    if (this.prefix) for (const value of valuesAtPath(doc, this.fields[0])) removeFrom(this.prefix, valueKey(value), id);
+    for (const [k, map] of this.prefixes.entries()) for (const key of this.prefixKeys(doc, k + 1)) removeFrom(map, key, id);
     this.sorted = null;
   }
 
   clear(): void {
     this.entries.clear();
-    this.prefix?.clear();
+    for (const map of this.prefixes) map.clear();
     this.sorted = null;
   }
 
-  /** Ids whose first field equals one of `values` (already checked to be plain scalars). */
-  lookupEqual(values: unknown[]): Set<string> {
-    const map = this.prefix ?? this.entries;
+  /**
+   * Ids whose first fields equal the given values: `valuesPerField[i]` are the allowed values of
+   * field i (plain scalars, already checked), for a prefix of the index's fields.
+   */
+  lookupEqual(valuesPerField: unknown[][]): Set<string> {
+    const depth = valuesPerField.length;
+    const map = depth === this.fields.length ? this.entries : this.prefixes[depth - 1];
+    let keys = [''];
+    for (const values of valuesPerField) {
+      const encoded = values.map(valueKey);
+      keys = keys.flatMap((head) => encoded.map((k) => (head ? `${head}\u0001${k}` : k)));
+    }
     const ids = new Set<string>();
-    for (const value of values) {
-      const holders = map.get(valueKey(value));
+    for (const key of keys) {
+      const holders = map.get(key);
       if (holders) for (const id of holders) ids.add(id);
     }
     return ids;
+  }
+
+  private prefixKeys(doc: Document, depth: number): string[] {
+    let keys = [''];
+    for (const field of this.fields.slice(0, depth)) {
+      const distinct = [...new Set(valuesAtPath(doc, field).map(valueKey))];
+      keys = keys.flatMap((head) => distinct.map((k) => (head ? `${head}\u0001${k}` : k)));
+    }
+    return keys;
   }
 
   /** Range lookups are exact only on single-valued fields. */
@@ -138,7 +156,7 @@ export class SecondaryIndex {
     if (this.sorted) return this.sorted;
     const sorted: SortedEntry[] = [];
     const seen = new Set<string>();
-    for (const ids of (this.prefix ?? this.entries).values()) {
+    for (const ids of (this.prefixes[0] ?? this.entries).values()) {
       for (const id of ids) {
         if (seen.has(id)) continue;
         seen.add(id);
