@@ -21,7 +21,8 @@ export type TextCauseClassifier = (text: string, locale: string) => Promise<{ co
 
 export type OpenedSurvey =
   | { state: 'open'; invitation: Invitation; survey: Survey }
-  | { state: 'answered' }
+  /** With the invitation's language, so the customer reads "already answered" in it. */
+  | { state: 'answered'; locale: string }
   /** Unknown, malformed, expired or withdrawn: deliberately one answer for all of them. */
   | { state: 'closed' };
 
@@ -29,7 +30,7 @@ export type OpenedSurvey =
 export async function openSurvey(connection: Connection, token: unknown, now = new Date()): Promise<OpenedSurvey> {
   const invitation = await invitationByToken(connection, token);
   if (!invitation) return { state: 'closed' };
-  if (invitation.status === 'answered') return { state: 'answered' };
+  if (invitation.status === 'answered') return { state: 'answered', locale: invitation.locale };
   if (!['scheduled', 'sent'].includes(invitation.status) || invitation.expiresAt <= now) return { state: 'closed' };
   const survey = await surveyVersion(connection, invitation.surveyKey, invitation.surveyVersion);
   return survey ? { state: 'open', invitation, survey } : { state: 'closed' };
@@ -38,7 +39,7 @@ export async function openSurvey(connection: Connection, token: unknown, now = n
 export type SubmitOutcome =
   | { state: 'stored'; response: SurveyResponse }
   | { state: 'invalid'; survey: Survey; invitation: Invitation; errors: Record<string, string> }
-  | { state: 'answered' }
+  | { state: 'answered'; locale: string }
   | { state: 'closed' };
 
 export async function submitResponse(connection: Connection, token: unknown, form: Record<string, unknown>, options: { now?: Date; classifyText?: TextCauseClassifier } = {}): Promise<SubmitOutcome> {
@@ -72,7 +73,7 @@ export async function submitResponse(connection: Connection, token: unknown, for
     response = created.toObject() as SurveyResponse;
   } catch (error) {
     // A second submit racing the first: the unique index keeps one response.
-    if ((error as { code?: number }).code === 11000) return { state: 'answered' };
+    if ((error as { code?: number }).code === 11000) return { state: 'answered', locale: invitation.locale };
     throw error;
   }
   await invitationModel(connection).updateOne(

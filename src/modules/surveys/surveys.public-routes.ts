@@ -27,13 +27,13 @@ export function surveyPublicRoutes(options: SurveyPublicRoutesOptions): Router {
 
   router.get('/s/:token', async (req, res) => {
     const opened = await openSurvey(connection, req.params.token);
-    if (opened.state !== 'open') return renderMessage(req, res, opened.state);
+    if (opened.state !== 'open') return renderMessage(req, res, opened.state, { invitationLocale: opened.state === 'answered' ? opened.locale : undefined });
     res.render('surveys/public/survey', surveyPageModel(opened.survey, req.params.token, localeFor(req, opened.invitation.locale)));
   });
 
   router.post('/s/:token', async (req, res) => {
     if (!req.is('application/x-www-form-urlencoded')) {
-      return renderMessage(req, res, 'closed', 415);
+      return renderMessage(req, res, 'closed', { status: 415 });
     }
     const form = (req.body ?? {}) as Record<string, unknown>;
     const outcome = await submitResponse(connection, req.params.token, form, { classifyText: options.classifyText });
@@ -41,7 +41,8 @@ export function surveyPublicRoutes(options: SurveyPublicRoutesOptions): Router {
       const page = surveyPageModel(outcome.survey, req.params.token, localeFor(req, outcome.invitation.locale), form, outcome.errors);
       return res.status(400).render('surveys/public/survey', page);
     }
-    renderMessage(req, res, outcome.state === 'stored' ? 'thanks' : outcome.state);
+    if (outcome.state === 'stored') return renderMessage(req, res, 'thanks', { invitationLocale: outcome.response.locale });
+    renderMessage(req, res, outcome.state, { invitationLocale: outcome.state === 'answered' ? outcome.locale : undefined });
   });
 
   router.get('/u/:token', async (req, res) => {
@@ -64,9 +65,10 @@ export function surveyPublicRoutes(options: SurveyPublicRoutesOptions): Router {
 
 type MessagePage = 'thanks' | 'answered' | 'closed';
 
-function renderMessage(req: Request, res: Response, page: MessagePage, status?: number): void {
-  const code = status ?? (page === 'closed' ? 404 : 200);
-  const locale = localeFor(req);
+/** A closed link gets no invitation language: it must not tell a known token from an unknown one. */
+function renderMessage(req: Request, res: Response, page: MessagePage, options: { status?: number; invitationLocale?: string } = {}): void {
+  const code = options.status ?? (page === 'closed' ? 404 : 200);
+  const locale = localeFor(req, options.invitationLocale);
   const title = translatorFor(locale)(`surveys:${page}.title`);
   res.status(code).render('surveys/public/message', { layout: 'public', locale, title, titleKey: `surveys:${page}.title`, bodyKey: `surveys:${page}.body` });
 }
