@@ -209,6 +209,11 @@ customerSchema.index({ ownerId: 1, status: 1 });
 customerSchema.index({ email: 1 });
 customerSchema.index({ tags: 1 });
 customerSchema.index({ searchKeys: 1 });
+// Segments (src/modules/segments): the common audience filters start with status, then tier and cause.
+customerSchema.index({ status: 1, 'value.tier': 1, 'cause.code': 1 });
+customerSchema.index({ status: 1, 'value.rfm.level': 1 });
+customerSchema.index({ lastTransactionAt: 1 });
+customerSchema.index({ 'engagement.lastCampaignMessageAt': 1 });
 
 // Saves through a document keep the search keys current; bulk writes set them explicitly.
 customerSchema.pre('validate', function keepSearchKeys() {
