@@ -2,15 +2,23 @@
  * Builds the Express application from its dependencies, and nothing else: it does not connect
  * to the database or listen. `src/server.ts` and the tests both build the app through here.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Connection } from 'mongoose';
 import type { Scheduler } from '../jobs/scheduler';
 import type { Config } from './config';
+import { accountsRoutes } from './modules/accounts/accounts.routes';
+import { authenticateApiKey } from './modules/accounts/api-keys.service';
+import { passwordChangeGate } from './modules/accounts/password-change-gate';
+import { createStaffPassport } from './modules/accounts/staff-passport';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
+import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
+import { staffViewLocals } from './shared/auth/staff-locals';
 import { createErrorHandler, notFoundHandler } from './shared/errors';
+import { csrfProtection } from './shared/http/csrf';
+import { pageNotice } from './shared/http/notice';
 import { securityHeaders } from './shared/http/security';
 import { selectLocale } from './shared/i18n';
 import { createHttpLogger, type Logger } from './shared/logging';
@@ -40,6 +48,7 @@ export function createApp(deps: AppDependencies): Express {
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
   app.locals.productName = productName;
+  app.set('trust proxy', config.trustProxy);
 
   app.use(createHttpLogger(logger));
   app.use(securityHeaders());
@@ -51,12 +60,22 @@ export function createApp(deps: AppDependencies): Express {
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
   app.use(surveyPublicRoutes({ connection }));
   inviteOnChurn(connection);
-  app.use(selectLocale({ secureCookies: config.accounts.secureCookies }));
+
+  // The staff side: sessions and sign-in, the language, CSRF on every form, then the routes.
+  const { secureCookies, sessionTtlHours, loginMaxFailures, loginLockoutMinutes } = config.accounts;
+  const staffPassport = createStaffPassport(connection, { maxFailures: loginMaxFailures, lockoutMinutes: loginLockoutMinutes });
+  app.use(staffSessions({ connection, logger, secret: config.session.secret, ttlHours: sessionTtlHours, secureCookies }));
+  app.use(staffPassport.initialize(), staffPassport.session());
+  app.use(selectLocale({ secureCookies }));
+  app.use(csrfProtection(), staffViewLocals(), pageNotice(), passwordChangeGate());
+  app.use('/api/v1', apiKeyAuthentication((token) => authenticateApiKey(connection, token)));
+  app.use(accountsRoutes({ config, connection, passport: staffPassport }));
   app.use(homeRoutes());
 
-  if (config.env === 'development' && scheduler) {
-    // TODO(auth issue): put the staff admin guard here and mount in every environment.
-    app.use('/admin/jobs', scheduler.dashboard());
+  if (scheduler) {
+    // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.
+    let dashboard: RequestHandler | undefined;
+    declareRoute(app, { method: 'use', path: '/admin/jobs', roles: ['admin'] }, (req, res, next) => (dashboard ??= scheduler.dashboard())(req, res, next));
   }
 
   app.use(notFoundHandler);

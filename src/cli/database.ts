@@ -22,7 +22,8 @@ export class CliDatabaseError extends Error {
 
 /** Connects, runs `work`, and always disconnects. */
 export async function withDatabase<T>(work: (context: CliContext) => Promise<T>): Promise<T> {
-  const config = loadConfig(environmentWithDotEnv());
+  // No argv: command options such as `user create --role admin` are not the server's --role flag.
+  const config = loadConfig(environmentWithDotEnv(), []);
   const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, destination: pino.destination(2) });
   const database = await connectDatabase(config, logger).catch((error: unknown) => {
     throw explainConnectionFailure(error, config);
