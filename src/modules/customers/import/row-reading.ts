@@ -35,7 +35,7 @@ export function readRow(record: Record<string, string | undefined>, mapping: Col
   const problems: string[] = [];
   const cell = (field: ImportField): string | undefined => {
     const column = mapping.columns[field];
-    const value = column === undefined ? undefined : record[column]?.trim();
+    const value = column === undefined ? undefined : withoutFormulaGuard(record[column]?.trim());
     return value === '' ? undefined : value;
   };
   const read = <T>(field: ImportField, parse: (value: string) => T | Problem): T | undefined => {
@@ -91,6 +91,11 @@ export function missingColumns(header: readonly string[], mapping: ColumnMapping
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** Our CSV export prefixes formula-like cells with an apostrophe; an exported file imports back as it was. */
+function withoutFormulaGuard(value: string | undefined): string | undefined {
+  return value !== undefined && /^'[=+\-@]/.test(value) ? value.slice(1) : value;
+}
 
 class Problem {
   constructor(readonly reason: string) {}

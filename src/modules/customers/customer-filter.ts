@@ -1,0 +1,69 @@
+/**
+ * The one way to describe a list of customers — by status, tier, cause, warning level, owner,
+ * tag, source, churn dates or a search prefix — shared by the API list, the CSV export, the
+ * staff list and segments. Every filter is backed by an index on the customer model.
+ */
+import mongoose, { Types } from 'mongoose';
+import { z } from 'zod';
+import { causeCodes } from './causes';
+import { customerStatuses, rfmLevels, valueTiers } from './vocabulary';
+
+/** `a,b,c` in a query string (or a repeated parameter) → a checked list. */
+function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.preprocess(
+    (raw) => (Array.isArray(raw) ? raw.join(',') : raw),
+    z
+      .string()
+      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
+      .pipe(z.array(z.enum(values, { error: `expected one or more of ${values.join(', ')}` })).min(1).max(values.length)),
+  );
+}
+
+const objectId = z.string().regex(/^[0-9a-f]{24}$/i, 'expected a record id (24 hex digits)');
+const day = z.iso.date({ error: 'expected a date as YYYY-MM-DD' }).transform((text) => new Date(`${text}T00:00:00Z`));
+
+export const customerFilterSchema = z
+  .object({
+    status: listOf(customerStatuses).optional(),
+    tier: listOf(valueTiers).optional(),
+    cause: listOf(causeCodes).optional(),
+    rfmLevel: listOf(rfmLevels).optional(),
+    owner: objectId.optional(),
+    tag: z.string().trim().min(1).max(100).optional(),
+    source: z.string().trim().min(1).max(40).optional(),
+    externalId: z.string().trim().min(1).max(200).optional(),
+    email: z.string().trim().toLowerCase().min(3).max(320).optional(),
+    /** Prefix of a name, a name word, an e-mail or an external id; case does not matter. */
+    q: z.string().trim().toLowerCase().min(1).max(100).optional(),
+    /** Churned on or after this day (UTC). */
+    churnedFrom: day.optional(),
+    /** Churned before the end of this day (UTC). */
+    churnedTo: day.optional(),
+  })
+  .strict();
+
+export type CustomerFilter = z.infer<typeof customerFilterSchema>;
+
+/** The mongoose filter for a checked customer filter; operators are ours, values are checked input. */
+export function customerQuery(filter: CustomerFilter): Record<string, unknown> {
+  const query: Record<string, unknown> = {};
+  const anyOf = (values: readonly string[]) => (values.length === 1 ? values[0] : mongoose.trusted({ $in: values }));
+  if (filter.status) query.status = anyOf(filter.status);
+  if (filter.tier) query['value.tier'] = anyOf(filter.tier);
+  if (filter.cause) query['cause.code'] = anyOf(filter.cause);
+  if (filter.rfmLevel) query['value.rfm.level'] = anyOf(filter.rfmLevel);
+  if (filter.owner) query.ownerId = new Types.ObjectId(filter.owner);
+  if (filter.tag) query.tags = filter.tag;
+  if (filter.source) query.source = filter.source;
+  if (filter.externalId) query.externalId = filter.externalId;
+  if (filter.email) query.email = filter.email;
+  // A range on the lower-cased keys is a prefix match that an index can answer (no $text here).
+  if (filter.q) query.searchKeys = mongoose.trusted({ $gte: filter.q, $lt: `${filter.q}\uffff` });
+  if (filter.churnedFrom || filter.churnedTo) {
+    query.churnedAt = mongoose.trusted({
+      ...(filter.churnedFrom ? { $gte: filter.churnedFrom } : {}),
+      ...(filter.churnedTo ? { $lt: new Date(filter.churnedTo.getTime() + 86_400_000) } : {}),
+    });
+  }
+  return query;
+}
