@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { customersRecomputeValue } from './handlers/customers-recompute-value';
+import { campaignsRun } from './handlers/campaigns-run';
 import { surveysDispatch } from './handlers/surveys-dispatch';
 import { systemHeartbeat } from './handlers/system-heartbeat';
 import { defineJob, type JobSpec } from './types';
@@ -36,5 +37,15 @@ export const surveysDispatchJob = defineJob({
   handler: surveysDispatch,
 });
 
+export const campaignsRunJob = defineJob({
+  name: 'campaigns.run',
+  description: 'Starts scheduled win-back campaigns, finishes launches, sends due messages within windows and throttles.',
+  payload: z.object({}).strict(),
+  // Safe on several workers at once: launches are idempotent and each message is claimed.
+  options: { concurrency: 1, lockLifetimeMs: 10 * 60_000, retries: { attempts: 0, backoffMs: 0 } },
+  everyMs: 5_000,
+  handler: campaignsRun,
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob];

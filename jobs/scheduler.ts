@@ -30,6 +30,7 @@ export interface SchedulerOptions {
   lockLifetimeOverrideMs?: number;
   /** Mail for jobs that send it; by default the stored outbox (nothing leaves the machine). */
   mail?: MailServices;
+  campaignClaimLeaseMs?: number;
 }
 
 export interface DrainOutcome {
@@ -91,7 +92,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     renderer: createEmailRenderer(),
     baseUrl: 'http://localhost:3000',
   };
-  const deps: JobDependencies = { connection, logger: log, workerId, mail };
+  const deps: JobDependencies = { connection, logger: log, workerId, mail, campaignClaimLeaseMs: options.campaignClaimLeaseMs ?? 300_000 };
   for (const job of jobs) defineOnAgenda(agenda, job, deps, options.lockLifetimeOverrideMs);
 
   let running = false;

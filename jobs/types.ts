@@ -15,6 +15,8 @@ export interface JobDependencies {
   workerId: string;
   /** Outgoing mail, for the jobs that write to customers. */
   mail: MailServices;
+  /** How long a claimed campaign message may stay unrecorded before it counts as abandoned. */
+  campaignClaimLeaseMs: number;
 }
 
 export interface MailServices {

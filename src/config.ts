@@ -44,6 +44,8 @@ export interface Config {
   readonly jobs: {
     /** How often a worker polls for due jobs. */
     readonly processEveryMs: number;
+    /** A campaign message claimed longer ago than this belonged to a worker that died (must exceed SMTP timeouts). */
+    readonly campaignClaimLeaseMs: number;
   };
   readonly mail: {
     /** SMTP server; when absent, messages go to the stored outbox (readable by admins). */
@@ -85,6 +87,7 @@ export const configKeys = [
   'EMBEDDED_DB_PORT',
   'SESSION_SECRET',
   'JOBS_PROCESS_EVERY_MS',
+  'CAMPAIGN_CLAIM_LEASE_MS',
   'SHUTDOWN_TIMEOUT_MS',
   'SMTP_URL',
   'MAIL_FROM',
@@ -147,7 +150,7 @@ export function loadConfig(
       secret: vars.SESSION_SECRET ?? randomBytes(32).toString('hex'),
       secretWasGenerated: vars.SESSION_SECRET === undefined,
     },
-    jobs: { processEveryMs: vars.JOBS_PROCESS_EVERY_MS },
+    jobs: { processEveryMs: vars.JOBS_PROCESS_EVERY_MS, campaignClaimLeaseMs: vars.CAMPAIGN_CLAIM_LEASE_MS },
     mail: { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     trustProxy: vars.TRUST_PROXY,
@@ -198,6 +201,7 @@ const envSchema = z.object({
   EMBEDDED_DB_PORT: integerBetween(0, 65535).default(0),
   SESSION_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   JOBS_PROCESS_EVERY_MS: integerBetween(50, 3_600_000).default(5000),
+  CAMPAIGN_CLAIM_LEASE_MS: integerBetween(1000, 3_600_000).default(300_000),
   SHUTDOWN_TIMEOUT_MS: integerBetween(100, 600_000).default(10_000),
   SMTP_URL: z
     .string()

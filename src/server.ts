@@ -92,6 +92,7 @@ export async function startProcess(config: Config, logger: Logger, options: Star
       workerId: currentWorkerId(),
       processEveryMs: config.jobs.processEveryMs,
       jobs: options.jobs,
+      campaignClaimLeaseMs: config.jobs.campaignClaimLeaseMs,
       mail: {
         mailer: createMailer({ connection: database.connection, from: config.mail.from, smtpUrl: config.mail.smtpUrl }),
         renderer: createEmailRenderer({ cache: config.env === 'production' }),

@@ -22,6 +22,9 @@ export const timelineEventTypes = [
   'survey_answered',
   'mail_failed',
   'unsubscribed',
+  // Written by the campaigns module.
+  'campaign_message',
+  'call_task',
 ] as const;
 export type TimelineEventType = (typeof timelineEventTypes)[number];
 

@@ -10,16 +10,25 @@ export class MailDeliveryError extends Error {
     message: string,
     readonly permanent: boolean,
     readonly responseCode?: number,
+    /**
+     * True when the connection broke while the message itself was being handed over (or it is
+     * unknown when): the server may have accepted it. Resending could deliver it twice.
+     */
+    readonly ambiguous = false,
   ) {
     super(message);
   }
 
   static from(error: unknown): MailDeliveryError {
     if (error instanceof MailDeliveryError) return error;
-    const details = error as { message?: string; responseCode?: number; code?: string };
+    const details = error as { message?: string; responseCode?: number; code?: string; command?: string };
     const responseCode = typeof details.responseCode === 'number' ? details.responseCode : undefined;
     const permanent = responseCode !== undefined && responseCode >= 500 && responseCode < 600;
     const reason = details.message ?? String(error);
-    return new MailDeliveryError(responseCode ? `SMTP ${responseCode}: ${reason}` : reason, permanent, responseCode);
+    const ambiguous = responseCode === undefined && !beforeMessage.has(String(details.command ?? '').toUpperCase());
+    return new MailDeliveryError(responseCode ? `SMTP ${responseCode}: ${reason}` : reason, permanent, responseCode, ambiguous);
   }
 }
+
+/** SMTP stages before the message data: a failure there means nothing was handed over. */
+const beforeMessage = new Set(['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'AUTH PLAIN', 'AUTH LOGIN', 'AUTH XOAUTH2', 'AUTH CRAM-MD5', 'MAIL FROM', 'RCPT TO']);
