@@ -26,7 +26,7 @@ export interface DecisionSettings {
 
 export const defaultDecisionSettings: DecisionSettings = {
   weights: { choice: 1, lexicon: 0.6, model: 0.4 },
-  reviewThreshold: 0.3,
+  reviewThreshold: 0.25,
   secondaryRatio: 0.5,
   lexiconPriorMass: 1,
   negatedPenalty: 0.5,
