@@ -10,8 +10,10 @@ import { accountsRoutes } from './modules/accounts/accounts.routes';
 import { authenticateApiKey } from './modules/accounts/api-keys.service';
 import { passwordChangeGate } from './modules/accounts/password-change-gate';
 import { createStaffPassport } from './modules/accounts/staff-passport';
+import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
+import { segmentRoutes } from './modules/segments/segments.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
@@ -70,7 +72,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(csrfProtection(), staffViewLocals(), pageNotice(), passwordChangeGate());
   app.use('/api/v1', apiKeyAuthentication((token) => authenticateApiKey(connection, token)));
   app.use(accountsRoutes({ config, connection, passport: staffPassport }));
+  app.use('/api/v1', customersApiRoutes({ connection }));
   app.use(homeRoutes());
+  app.use(segmentRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

@@ -57,8 +57,9 @@ export function customerQuery(filter: CustomerFilter): Record<string, unknown> {
   if (filter.source) query.source = filter.source;
   if (filter.externalId) query.externalId = filter.externalId;
   if (filter.email) query.email = filter.email;
-  // A range on the lower-cased keys is a prefix match that an index can answer (no $text here).
-  if (filter.q) query.searchKeys = mongoose.trusted({ $gte: filter.q, $lt: `${filter.q}\uffff` });
+  // A range on the lower-cased keys is a prefix match that an index can answer (no $text here);
+  // $elemMatch makes one key satisfy both bounds, not one key each.
+  if (filter.q) query.searchKeys = mongoose.trusted({ $elemMatch: mongoose.trusted({ $gte: filter.q, $lt: `${filter.q}\uffff` }) });
   if (filter.churnedFrom || filter.churnedTo) {
     query.churnedAt = mongoose.trusted({
       ...(filter.churnedFrom ? { $gte: filter.churnedFrom } : {}),
