@@ -13,7 +13,6 @@ import { createStaffPassport } from './modules/accounts/staff-passport';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
-import { segmentRoutes } from './modules/segments/segments.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
@@ -74,7 +73,6 @@ export function createApp(deps: AppDependencies): Express {
   app.use(accountsRoutes({ config, connection, passport: staffPassport }));
   app.use('/api/v1', customersApiRoutes({ connection }));
   app.use(homeRoutes());
-  app.use(segmentRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.
