@@ -11,6 +11,7 @@ import { authenticateApiKey } from './modules/accounts/api-keys.service';
 import { passwordChangeGate } from './modules/accounts/password-change-gate';
 import { createStaffPassport } from './modules/accounts/staff-passport';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
+import { customerRoutes } from './modules/customers/customers.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/v1', apiKeyAuthentication((token) => authenticateApiKey(connection, token)));
   app.use(accountsRoutes({ config, connection, passport: staffPassport }));
   app.use('/api/v1', customersApiRoutes({ connection }));
+  app.use(customerRoutes({ connection }));
   app.use(homeRoutes());
 
   if (scheduler) {

@@ -41,7 +41,7 @@ describe('exporting customers as CSV', () => {
       { source: 'export', externalId: 'x-2', name: 'Quiet Customer', status: 'active' },
     ]);
 
-    const rows = parse(await exportCsv({ source: 'export', status: ['churned'] }), { columns: true }) as Array<Record<string, string>>;
+    const rows = parse(await exportCsv({ source: 'export', status: ['churned'] }), { columns: true, bom: true }) as Array<Record<string, string>>;
 
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ external_id: 'x-1', name: `'=cmd|"/c calc"!A1`, phone: `'+44 20 7946 0000`, status: 'churned', cause: 'price', tags: 'a;b' });

@@ -57,7 +57,8 @@ export async function writeCustomersCsv(connection: Connection, filter: Customer
       yield exportColumns.map(([, read]) => csvCell(read(customer as Customer)));
     }
   }
-  await pipeline(Readable.from(rows()), stringify({ header: true, columns: exportColumns.map(([header]) => header) }), output);
+  // The byte-order mark makes spreadsheet programs read the file as UTF-8 (names in Chinese, accents).
+  await pipeline(Readable.from(rows()), stringify({ bom: true, header: true, columns: exportColumns.map(([header]) => header) }), output);
   return count;
 }
 
