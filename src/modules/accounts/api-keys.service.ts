@@ -70,7 +70,9 @@ export async function authenticateApiKey(connection: Connection, token: string, 
   if (!key || key.revokedAt) return null;
   // One write a minute per key is enough for "last used", and keeps busy integrations cheap.
   const aMinuteAgo = new Date(now.getTime() - 60_000);
-  await keys.updateOne(mongoose.trusted({ _id: key._id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: aMinuteAgo } }] }), { $set: { lastUsedAt: now } });
+  // sanitizeFilter checks nested operators too, so each one is marked trusted (no user input in it).
+  const notUsedInTheLastMinute = mongoose.trusted({ _id: key._id, $or: [{ lastUsedAt: null }, { lastUsedAt: mongoose.trusted({ $lt: aMinuteAgo }) }] });
+  await keys.updateOne(notUsedInTheLastMinute, { $set: { lastUsedAt: now } });
   return { keyId: key._id.toHexString(), name: key.name, scopes: key.scopes };
 }
 
