@@ -94,6 +94,22 @@ describe('creating users', () => {
   });
 });
 
+describe('refusals', () => {
+  it('when a marketer opens the users page, then a 403 page says why, in their language', async () => {
+    const marketer = await signIn(app.url, await createStaff(db.connection, 'marketer'));
+
+    const english = await marketer.get('/admin/users');
+    const chinese = await marketer.get('/admin/users?lang=zh-CN');
+    const chineseHtml = await chinese.text();
+
+    expect(english.status).toBe(403);
+    expect(await english.text()).toContain('Your role does not allow this page or action.');
+    expect(chinese.status).toBe(403);
+    expect(chineseHtml).toContain('错误 403');
+    expect(chineseHtml).toContain('您的角色无权访问此页面或执行此操作。');
+  });
+});
+
 describe('disabling and enabling', () => {
   it('when an admin disables a user, then their open session ends and they cannot sign in until enabled again', async () => {
     const staff = await createStaff(db.connection, 'success');
