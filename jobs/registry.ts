@@ -3,6 +3,8 @@
  * them with agenda; payloads are checked against the schema before the handler runs.
  */
 import { z } from 'zod';
+import { noLabelsSourceYet } from '../src/modules/classification/training.service';
+import { classificationRetrain } from './handlers/classification-retrain';
 import { customersRecomputeValue } from './handlers/customers-recompute-value';
 import { campaignsRun } from './handlers/campaigns-run';
 import { surveysDispatch } from './handlers/surveys-dispatch';
@@ -47,5 +49,17 @@ export const campaignsRunJob = defineJob({
   handler: campaignsRun,
 });
 
+export const classificationRetrainJob = defineJob({
+  name: 'classification.retrain',
+  description: 'Retrains the churn-cause classifier from staff-confirmed labels: nightly, or when enough new labels exist.',
+  payload: z
+    .object({ reason: z.enum(['nightly', 'new-labels', 'manual']).optional(), minNewLabels: z.number().int().min(1).max(100_000).optional() })
+    .strict(),
+  options: { concurrency: 1, lockLifetimeMs: 30 * 60_000, retries: { attempts: 1, backoffMs: 60_000 } },
+  everyMs: 24 * 60 * 60_000,
+  // TODO(lead): pass the customers module's staff-confirmed causes instead of noLabelsSourceYet.
+  handler: classificationRetrain(noLabelsSourceYet),
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob];
