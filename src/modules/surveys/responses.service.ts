@@ -7,7 +7,7 @@
 import { trusted, type Connection, type Types } from 'mongoose';
 import { hashLinkToken, looksLikeLinkToken } from '../../shared/security/tokens';
 import type { CauseCode } from '../customers/causes';
-import { customerModel, type Customer } from '../customers/customer.model';
+import { customerModel } from '../customers/customer.model';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { invitationModel, type Invitation } from './invitation.model';
 import { responseModel, type Answer, type SurveyResponse } from './response.model';
@@ -48,7 +48,7 @@ export async function submitResponse(connection: Connection, token: unknown, for
   if (opened.state !== 'open') return opened;
   const { invitation, survey } = opened;
 
-  const parsed = answersSchema(survey).safeParse(form);
+  const parsed = answersSchemaOf(survey).safeParse(form);
   if (!parsed.success) {
     const errors: Record<string, string> = {};
     for (const issue of parsed.error.issues) errors[String(issue.path[0] ?? 'form')] ??= issue.message;
@@ -88,6 +88,22 @@ export async function submitResponse(connection: Connection, token: unknown, for
   });
   if (derivedCause) await setCauseFromSurvey(connection, invitation.customerId as Types.ObjectId, derivedCause, freeText(answers), now);
   return { state: 'stored', response };
+}
+
+/**
+ * The answers schema of a survey version, built once: versions never change (an edit makes a
+ * new one), and building a zod schema costs more than parsing a form with it.
+ */
+const answerSchemas = new Map<string, ReturnType<typeof answersSchema>>();
+function answersSchemaOf(survey: Survey): ReturnType<typeof answersSchema> {
+  const id = String(survey._id);
+  let schema = answerSchemas.get(id);
+  if (!schema) {
+    if (answerSchemas.size >= 100) answerSchemas.clear();
+    schema = answersSchema(survey);
+    answerSchemas.set(id, schema);
+  }
+  return schema;
 }
 
 async function invitationByToken(connection: Connection, token: unknown): Promise<Invitation | null> {
@@ -146,7 +162,7 @@ function freeText(answers: Answer[]): string {
 /** Sets the survey's cause on the customer, unless staff or an interview already set one. */
 async function setCauseFromSurvey(connection: Connection, customerId: Types.ObjectId, cause: DerivedCause, reason: string, now: Date): Promise<void> {
   const updated = await customerModel(connection)
-    .findOneAndUpdate(
+    .updateOne(
       { _id: customerId, 'cause.source': trusted({ $nin: ['staff', 'interview'] }) },
       {
         $set: {
@@ -161,11 +177,9 @@ async function setCauseFromSurvey(connection: Connection, customerId: Types.Obje
           },
         },
       },
-      { returnDocument: 'after' },
     )
-    .lean<Customer>()
     .exec();
-  if (updated) {
+  if (updated.matchedCount > 0) {
     await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source: 'survey' } });
   }
 }

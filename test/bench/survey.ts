@@ -1,0 +1,350 @@
+/**
+ * npm run bench:survey — survey submissions per second through the real app (createApp, the
+ * embedded database on a journaled temp folder, production settings), next to a bare Express
+ * JSON echo endpoint measured in the same run with the same load. Target: survey/bare ≥ 0.5.
+ *
+ * Every request is a new, valid submission: N invitations with working link tokens are created
+ * up front (in bulk), and the load generator takes the next token for each request. Each request
+ * comes "from" its own customer address (X-Forwarded-For, with TRUST_PROXY=loopback), as real
+ * customers do; from one address the per-address rate limit would answer 429 after 60.
+ *
+ * The load generator (autocannon) runs in a child process, so it does not share the server's
+ * event loop. After the run, the stored responses must equal the 2xx submissions the server sent.
+ *
+ * Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_INVITATIONS (40000), and
+ * BENCH_PROFILE=<file.cpuprofile> to record the server's CPU profile during the survey load
+ * (open it in Chrome DevTools or speedscope).
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import mongoose, { Types, type Connection } from 'mongoose';
+import { createApp } from '../../src/app';
+import { loadConfig } from '../../src/config';
+import { customerModel } from '../../src/modules/customers/customer.model';
+import { invitationModel } from '../../src/modules/surveys/invitation.model';
+import { responseModel } from '../../src/modules/surveys/response.model';
+import { currentSurvey, ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
+import { configureMongoose } from '../../src/shared/db/connection';
+import { startEmbeddedMongo } from '../../src/shared/db/embedded';
+import { createLogger } from '../../src/shared/logging';
+import { newLinkToken } from '../../src/shared/security/tokens';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
+const INVITATIONS = Number(process.env.BENCH_INVITATIONS ?? 40_000);
+const PROFILE = process.env.BENCH_PROFILE;
+const TARGET_RATIO = 0.5;
+
+/** What the parent asks the load generator to run. */
+interface LoadPlan {
+  kind: 'survey' | 'bare';
+  url: string;
+  tokens: string[];
+}
+
+/** The figures the load generator reports (a subset of autocannon's result). */
+interface LoadResult {
+  requestsPerSecond: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Requests sent after the tokens ran out (they go to an unknown link). */
+  exhausted: number;
+}
+
+if (process.argv[2] === '--load-generator') {
+  process.once('message', (plan: LoadPlan) => {
+    generateLoad(plan).then(
+      (result) => process.send?.(result, () => process.exit(0)),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+} else {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
+
+async function main(): Promise<void> {
+  // Express turns its view cache on from NODE_ENV, as in a production server.
+  process.env.NODE_ENV = 'production';
+  const dbPath = mkdtempSync(path.join(tmpdir(), 'bench-survey-'));
+  const database = await startEmbeddedMongo({ dbPath });
+  configureMongoose();
+  const connection = await mongoose.createConnection(database.uri, { dbName: 'bench' }).asPromise();
+  try {
+    await ensureDefaultSurvey(connection);
+    const started = Date.now();
+    const tokens = await createInvitations(connection, INVITATIONS);
+    console.log(`${INVITATIONS.toLocaleString('en')} customers and invitations created in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: randomBytes(32).toString('hex'), TRUST_PROXY: 'loopback', LOG_LEVEL: 'silent' }, []);
+    const surveyServer = await listen(createApp({ config, logger: createLogger({ level: 'silent' }), connection }));
+    const bareServer = await listen(bareJsonApp());
+
+    const profiler = PROFILE ? await startProfiler() : undefined;
+    const survey = await runLoad({ kind: 'survey', url: surveyServer.url, tokens });
+    await surveyServer.settled();
+    if (profiler && PROFILE) writeFileSync(PROFILE, JSON.stringify(await profiler.stop()));
+    const bare = await runLoad({ kind: 'bare', url: bareServer.url, tokens: [] });
+
+    const stored = await responseModel(connection).countDocuments({});
+    const causesSet = await customerModel(connection).countDocuments({ 'cause.source': 'survey' });
+    await surveyServer.close();
+    await bareServer.close();
+
+    report(survey, bare, { stored, causesSet, serverOk: surveyServer.okCount() });
+    const healthy = stored === surveyServer.okCount() && causesSet === stored && survey.exhausted === 0;
+    if (!healthy) process.exitCode = 1;
+  } finally {
+    await connection.close();
+    await database.close();
+    rmSync(dbPath, { recursive: true, force: true });
+  }
+}
+
+/** The server process's CPU profiler (the load generator is another process). */
+async function startProfiler(): Promise<{ stop(): Promise<object> }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => session.post(method, (error, result) => (error ? reject(error) : resolve(result as Record<string, unknown>))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      return profile as object;
+    },
+  };
+}
+
+/** N churned customers, each with a sent invitation and a working link token, inserted in bulk. */
+async function createInvitations(connection: Connection, count: number): Promise<string[]> {
+  const survey = await currentSurvey(connection);
+  if (!survey) throw new Error('the default exit survey is missing');
+  const customers = customerModel(connection);
+  const invitations = invitationModel(connection);
+  await Promise.all([customers.init(), invitations.init(), responseModel(connection).init()]);
+  const tokens: string[] = [];
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + 30 * 86_400_000);
+  const batch = 2_000;
+  for (let start = 0; start < count; start += batch) {
+    const size = Math.min(batch, count - start);
+    const customerDocs = Array.from({ length: size }, (_, i) => {
+      const n = start + i;
+      return {
+        _id: new Types.ObjectId(),
+        source: 'bench',
+        externalId: `bench-${n}`,
+        name: `Customer ${n}`,
+        email: `customer${n}@example.com`,
+        locale: n % 2 ? 'zh-CN' : 'en',
+        status: 'churned',
+        churnedAt: now,
+        contact: { emailConsent: true, doNotContact: false },
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    await customers.insertMany(customerDocs, { lean: true });
+    const invitationDocs = customerDocs.map((customer) => {
+      const link = newLinkToken();
+      tokens.push(link.token);
+      return {
+        customerId: customer._id,
+        surveyKey: survey.key,
+        surveyVersion: survey.version,
+        status: 'sent',
+        locale: customer.locale,
+        sendAt: now,
+        sentAt: now,
+        lastMessageAt: now,
+        messagesSent: 1,
+        expiresAt,
+        tokenHashes: [link.hash],
+        attempts: 0,
+        origin: 'bench',
+        createdAt: now,
+        updatedAt: now,
+      };
+    });
+    await invitations.insertMany(invitationDocs, { lean: true });
+  }
+  return tokens;
+}
+
+/** The ceiling: the smallest useful Express app, parsing JSON and echoing it. */
+function bareJsonApp(): Express {
+  const app = express();
+  app.use(express.json());
+  app.post('/echo', (req, res) => {
+    res.json(req.body);
+  });
+  return app;
+}
+
+interface BenchServer {
+  url: string;
+  /** 2xx answers to POSTs, counted as the app sends them. */
+  okCount(): number;
+  /** Resolves when no request is in flight (the load generator stops mid-request). */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+function listen(app: Express): Promise<BenchServer> {
+  return new Promise((resolve, reject) => {
+    let ok = 0;
+    let inFlight = 0;
+    const server: Server = app.listen(0, '127.0.0.1');
+    server.on('request', (req, res) => {
+      inFlight++;
+      // Counted when the app answers, delivered or not: when autocannon stops it drops the
+      // connections with requests in flight, which the app still completes (and stores).
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
+        inFlight--;
+        if (req.method === 'POST' && res.statusCode >= 200 && res.statusCode < 300) ok++;
+        return end(...args);
+      }) as typeof res.end;
+    });
+    server.once('error', reject);
+    server.once('listening', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        okCount: () => ok,
+        async settled() {
+          while (inFlight > 0) await new Promise((done) => setTimeout(done, 20));
+        },
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
+    });
+  });
+}
+
+/** Runs one load in a child process and returns its figures. */
+function runLoad(plan: LoadPlan): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(__filename, ['--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
+    child.once('message', (result: LoadResult) => resolve(result));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? undefined : reject(new Error(`load generator exited with ${code}`))));
+    child.send(plan);
+  });
+}
+
+// --- the load generator (child process) ---------------------------------------------------------
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
+  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+}
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p50: number; p99: number };
+  '2xx': number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
+
+const reasons = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural'];
+
+async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
+  // autocannon ships no types; the few fields used here are declared above.
+  const autocannon = require('autocannon') as Autocannon;
+  let next = 0;
+  let exhausted = 0;
+  const request: AutocannonRequest =
+    plan.kind === 'survey'
+      ? {
+          method: 'POST',
+          setupRequest: (base) => {
+            const i = next++;
+            const token = plan.tokens[i] ?? (exhausted++, 'exhausted-token-no-such-link-000000000000');
+            return { ...base, path: `/s/${token}`, headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': addressOf(i) }, body: surveyForm(i) };
+          },
+        }
+      : { method: 'POST', path: '/echo', headers: { 'content-type': 'application/json' }, body: JSON.stringify(echoBody) };
+  const result = await autocannon({ url: plan.url, connections: CONNECTIONS, duration: SECONDS, requests: [request] });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    exhausted,
+  };
+}
+
+/** A different customer address for each request: 10.x.y.z. */
+function addressOf(i: number): string {
+  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+}
+
+/** A full, valid answer set of the default exit survey, varied a little per request. */
+function surveyForm(i: number): string {
+  return new URLSearchParams({
+    'q_main-reason': reasons[i % reasons.length],
+    'q_bought-elsewhere': i % 3 ? 'no' : 'yes',
+    'q_likely-return': String(i % 11),
+    q_details: i % 2 ? '客服回复太慢了，等了三天才有人理我。' : 'Support took three days to answer and the price went up twice this year.',
+    mayContact: i % 4 ? 'yes' : 'no',
+  }).toString();
+}
+
+/** About the size of a survey form, as JSON. */
+const echoBody = { mainReason: 'price', boughtElsewhere: 'no', likelyReturn: 7, details: 'Support took three days to answer and the price went up twice this year.', mayContact: 'yes' };
+
+// --- the report ----------------------------------------------------------------------------------
+
+function report(survey: LoadResult, bare: LoadResult, checks: { stored: number; causesSet: number; serverOk: number }): void {
+  const rows: Array<[string, LoadResult]> = [
+    ['survey submission  POST /s/:token', survey],
+    ['bare Express JSON  POST /echo', bare],
+  ];
+  console.log(`\nloopback, ${CONNECTIONS} connections, ${SECONDS} s each, node ${process.version}\n`);
+  console.log(`${''.padEnd(34)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'2xx'.padStart(8)}  ${'non-2xx'.padStart(7)}  ${'errors'.padStart(6)}`);
+  for (const [label, result] of rows) {
+    console.log(
+      `${label.padEnd(34)}  ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)}  ${String(result.p50).padStart(7)}  ${String(result.p99).padStart(7)}  ${result.ok.toLocaleString('en').padStart(8)}  ${String(result.non2xx).padStart(7)}  ${String(result.errors + result.timeouts).padStart(6)}`,
+    );
+  }
+  const ratio = survey.requestsPerSecond / bare.requestsPerSecond;
+  console.log(`\nratio survey/bare: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  const consistent = checks.stored === checks.serverOk;
+  console.log(
+    `stored responses: ${checks.stored.toLocaleString('en')}; 2xx submissions answered by the server: ${checks.serverOk.toLocaleString('en')} ` +
+      `(${survey.ok.toLocaleString('en')} counted by autocannon, which drops the requests in flight when it stops) ${consistent ? '— equal' : '— MISMATCH'}`,
+  );
+  console.log(`customers with the cause from their answers: ${checks.causesSet.toLocaleString('en')}${checks.causesSet === checks.stored ? ' — one per response' : ' — MISMATCH'}`);
+  if (survey.exhausted > 0) console.log(`ran out of invitations after ${INVITATIONS.toLocaleString('en')}: raise BENCH_INVITATIONS (${survey.exhausted} requests had no token)`);
+}
