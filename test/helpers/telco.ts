@@ -1,15 +1,12 @@
 /**
- * The IBM Telco churn file lives outside the repository (../shared/data/telco) and is never
- * copied in. Tests that read it say so in their name and are reported as skipped where the file
- * is absent; CI has it, so there they always run.
+ * Tests that read the IBM Telco churn file say so in their name and are reported as skipped
+ * where the file is absent; CI has it, so there they always run.
  */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { projectRoot } from '../../src/shared/paths';
+// Imported, not global: the build (npm run build) compiles test helpers without jest's types.
+import { test } from '@jest/globals';
+import { telcoFile, telcoFileExists } from './telco-file';
 
-export const telcoFile = path.resolve(projectRoot, '../shared/data/telco/telco_customers.csv');
-
-export const telcoFileExists = existsSync(telcoFile);
+export { telcoFile, telcoFileExists };
 
 /** `test` when the file is there; otherwise a test that only reports why it did not run. */
 export const telcoTest: (name: string, fn: () => Promise<void>, timeout?: number) => void = telcoFileExists
