@@ -14,6 +14,7 @@ import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { customerRoutes } from './modules/customers/customers.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
+import { segmentRoutes } from './modules/segments/segments.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/v1', customersApiRoutes({ connection }));
   app.use(customerRoutes({ connection }));
   app.use(homeRoutes());
+  app.use(segmentRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

@@ -131,6 +131,10 @@ function words() {
   );
 }
 
+function endOfDateOnly(value: unknown): unknown {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value.trim()) ? `${value.trim()}T23:59:59.999Z` : value;
+}
+
 function blankIsMissing(value: unknown): unknown {
   return value === '' || value === null ? undefined : value;
 }
@@ -139,10 +143,10 @@ function date() {
   return z.preprocess(blankIsMissing, z.coerce.date({ error: 'segments:validation.date' }));
 }
 
-/** Both ends included; a date-only `to` from a form is made the end of that day by the form reader. */
+/** Both ends included: a date-only `to` (`2026-03-31`, as a form sends it) means the end of that day, UTC. */
 function dateRange() {
   return z
-    .object({ from: date(), to: date() }, { error: 'segments:validation.date' })
+    .object({ from: date(), to: z.preprocess(endOfDateOnly, date()) }, { error: 'segments:validation.date' })
     .refine((range) => range.from.getTime() <= range.to.getTime(), { path: ['to'], message: 'segments:validation.dateOrder' });
 }
 

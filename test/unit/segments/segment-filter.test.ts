@@ -55,6 +55,11 @@ describe('compiling one condition', () => {
     expect(clause).toEqual({ churnedAt: { $gte: new Date('2026-01-01T00:00:00Z'), $lte: new Date('2026-03-31T23:59:59.999Z') } });
   });
 
+  test('when churnedBetween ends on a date without a time, as a form sends it, then that whole day is included', () => {
+    const clause = clauseOf({ field: 'churnedBetween', op: 'between', value: { from: '2026-03-31', to: '2026-03-31' } });
+    expect(clause).toEqual({ churnedAt: { $gte: new Date('2026-03-31T00:00:00Z'), $lte: new Date('2026-03-31T23:59:59.999Z') } });
+  });
+
   test('when inactiveForDays is 90, then customers whose last transaction is older than 90 days, or who have none, match', () => {
     expect(clauseOf({ field: 'inactiveForDays', op: 'gte', value: 90 })).toEqual({ $or: [{ lastTransactionAt: { $lt: daysAgo(90) } }, { lastTransactionAt: null }] });
   });
