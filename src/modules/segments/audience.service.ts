@@ -2,7 +2,7 @@
  * Who a segment reaches: its own conditions AND the built-in suppressions. Campaigns stream
  * `audienceFilter`; the builder shows `previewSegment` as the marketer edits.
  */
-import type { Connection } from 'mongoose';
+import type { Connection, Types } from 'mongoose';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { compileSegmentFilter, type FilterQuery } from './segment.filter';
 import type { SegmentDefinition } from './segment.schemas';
@@ -12,11 +12,16 @@ export interface AudienceOptions {
   now: Date;
   /** Leave out the holdout members of running campaigns (default true). */
   excludeHoldoutsOfRunning?: boolean;
+  /**
+   * A running campaign whose own holdout stays in: its launch, resumed after a crash, must see
+   * the holdout members it already assigned (they are in its audience, as its control group).
+   */
+  exceptCampaignId?: Types.ObjectId;
 }
 
 /** The segment's members who may be contacted. The segment's clauses come first, where index selection looks. */
 export async function audienceFilter(connection: Connection, definition: SegmentDefinition, options: AudienceOptions): Promise<FilterQuery> {
-  const running = options.excludeHoldoutsOfRunning === false ? [] : await runningCampaignIds(connection);
+  const running = options.excludeHoldoutsOfRunning === false ? [] : (await runningCampaignIds(connection)).filter((id) => !options.exceptCampaignId?.equals(id));
   return { $and: [compileSegmentFilter(definition, options.now), suppressionFilter({ runningCampaignIds: running })] } as FilterQuery;
 }
 
