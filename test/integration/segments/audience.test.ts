@@ -141,7 +141,7 @@ describe('built-in suppressions', () => {
     expect(preview.suppressed).toEqual({ unsubscribed: 2, doNotContact: 1, noConsent: 1, noEmail: 1, natural: 2, wonBack: 1, holdout: 0 });
   });
 
-  test('when a customer is in the holdout of a running campaign, then they are left out, but not for a finished campaign nor in that campaign's own audience', async () => {
+  test('when a customer is in the holdout of a running campaign, then they are left out, but not for a finished campaign, nor in the audience of that campaign itself', async () => {
     const plan = uniquePlan();
     const campaigns = connection.collection('campaigns');
     const running = (await campaigns.insertOne({ name: 'running', state: 'running' })).insertedId as unknown as Types.ObjectId;
