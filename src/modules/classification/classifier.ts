@@ -36,6 +36,7 @@ export interface Classifier {
   readonly settings: DecisionSettings;
   /** Causes any signal can name; survey choices outside this set are ignored. */
   readonly causes: readonly string[];
+  readonly causeSet: ReadonlySet<string>;
   readonly analysis: AnalysisContext;
 }
 
@@ -46,6 +47,7 @@ export function createClassifier(parts: { lexicon: Lexicon; model: TextModel; se
     model: parts.model,
     settings: { ...defaultDecisionSettings, ...parts.settings },
     causes,
+    causeSet: new Set(causes),
     analysis: { lexicon: parts.lexicon, knownWords: parts.model.knownWords, typoMemo: new Map() },
   };
 }
@@ -55,7 +57,7 @@ const modelEvidenceWords = 3;
 
 export function classifyComment(classifier: Classifier, input: CommentInput): Classification {
   const { settings, causes } = classifier;
-  const answers = readAnswers(input.answers, new Set(causes));
+  const answers = readAnswers(input.answers, classifier.causeSet);
   const text = [input.text ?? '', ...answers.texts].filter((part) => typeof part === 'string' && part !== '').join('. ');
 
   const analysis = analyseComment(text, classifier.analysis);

@@ -61,7 +61,10 @@ function hanRuns(tokens: readonly Token[]): HanRun[] {
 
 function addHanFeatures(bag: FeatureBag, run: HanRun, negated: Uint8Array): void {
   const chars = [...run.text];
-  const isNegated = (from: number, to: number) => negated.subarray(run.start + from, run.start + to).some((flag) => flag === 1);
+  const isNegated = (from: number, to: number) => {
+    for (let i = run.start + from; i < run.start + to; i++) if (negated[i] === 1) return true;
+    return false;
+  };
   for (let i = 0; i < chars.length; i++) {
     if (!hanStopChars.has(chars[i])) add(bag, `${isNegated(i, i + 1) ? 'n' : 'c'}:${chars[i]}`, featureWeights.hanChar);
     if (i + 1 < chars.length) {

@@ -18,8 +18,10 @@ export interface NaiveBayesCounts {
 }
 
 export interface NaiveBayesModel extends NaiveBayesCounts {
-  /** Feature → log P(feature | cause) per cause. */
-  logLikelihoods: Map<string, Float64Array>;
+  /** Feature → its row in `logLikelihoods`. */
+  featureRows: Map<string, number>;
+  /** log P(feature | cause), one row of `causes.length` values per feature (flat: fast to scan). */
+  logLikelihoods: Float64Array;
   settings: NaiveBayesSettings;
 }
 
@@ -60,18 +62,19 @@ export function trainNaiveBayes(examples: readonly LabeledFeatures[], causes: re
 /** Derives the log-likelihoods from counts (after training, or after loading stored counts). */
 export function withLikelihoods(counts: NaiveBayesCounts, settings: NaiveBayesSettings): NaiveBayesModel {
   const { causes, features } = counts;
-  const vocabulary = features.size;
-  const totals = causes.map((_, c) => {
-    let total = 0;
-    for (const perCause of features.values()) total += perCause[c];
-    return total;
-  });
-  const logLikelihoods = new Map<string, Float64Array>();
-  const denominators = totals.map((total) => Math.log(total + settings.alpha * vocabulary));
+  const n = causes.length;
+  const totals = new Float64Array(n);
+  for (const perCause of features.values()) for (let c = 0; c < n; c++) totals[c] += perCause[c];
+  const denominators = Array.from(totals, (total) => Math.log(total + settings.alpha * features.size));
+  const featureRows = new Map<string, number>();
+  const logLikelihoods = new Float64Array(features.size * n);
+  let row = 0;
   for (const [feature, perCause] of features) {
-    logLikelihoods.set(feature, Float64Array.from(perCause, (count, c) => Math.log(count + settings.alpha) - denominators[c]));
+    featureRows.set(feature, row);
+    for (let c = 0; c < n; c++) logLikelihoods[row * n + c] = Math.log(perCause[c] + settings.alpha) - denominators[c];
+    row++;
   }
-  return { ...counts, logLikelihoods, settings };
+  return { ...counts, featureRows, logLikelihoods, settings };
 }
 
 export interface NaiveBayesPrediction {
@@ -83,28 +86,32 @@ export interface NaiveBayesPrediction {
 
 export function predictNaiveBayes(model: NaiveBayesModel, bag: FeatureBag): NaiveBayesPrediction {
   const n = model.causes.length;
+  const table = model.logLikelihoods;
   const scores = new Float64Array(n);
-  const known: [string, Float64Array, number][] = [];
+  const knownFeatures: string[] = [];
+  const knownRows: number[] = [];
   let weightSeen = 0;
   for (const [feature, weight] of bag.weights) {
-    const likelihoods = model.logLikelihoods.get(feature);
-    if (likelihoods === undefined) continue;
-    known.push([feature, likelihoods, weight]);
+    const row = model.featureRows.get(feature);
+    if (row === undefined) continue;
+    knownFeatures.push(feature);
+    knownRows.push(row);
     weightSeen += weight;
-    for (let c = 0; c < n; c++) scores[c] += weight * likelihoods[c];
+    for (let c = 0, at = row * n; c < n; c++, at++) scores[c] += weight * table[at];
   }
   const probabilities = weightSeen === 0 || n === 0 ? new Float64Array(n).fill(n === 0 ? 0 : 1 / n) : softmax(scores, model.settings.temperature * Math.sqrt(weightSeen));
 
   return {
     probabilities,
     strongestFeatures(c, limit) {
-      const lift = known.map(([feature, likelihoods, weight]) => {
+      const lifts: [string, number][] = [];
+      knownRows.forEach((row, k) => {
         let others = 0;
-        for (let k = 0; k < n; k++) if (k !== c) others += likelihoods[k];
-        return [feature, weight * (likelihoods[c] - others / Math.max(1, n - 1))] as const;
+        for (let other = 0; other < n; other++) if (other !== c) others += table[row * n + other];
+        const lift = (bag.weights.get(knownFeatures[k]) ?? 0) * (table[row * n + c] - others / Math.max(1, n - 1));
+        if (lift > 0) lifts.push([knownFeatures[k], lift]);
       });
-      return lift
-        .filter(([, gain]) => gain > 0)
+      return lifts
         .sort((a, b) => b[1] - a[1])
         .slice(0, limit)
         .map(([feature]) => feature);
