@@ -60,6 +60,8 @@ interface LoadResult {
   timeouts: number;
   /** Requests sent after the tokens ran out (they go to an unknown link). */
   exhausted: number;
+  /** Server CPU time per answered request, added by the parent. */
+  cpuMsPerRequest?: number;
 }
 
 if (process.argv[2] === '--load-generator') {
@@ -85,7 +87,10 @@ async function main(): Promise<void> {
   const dbPath = mkdtempSync(path.join(tmpdir(), 'bench-survey-'));
   const database = await startEmbeddedMongo({ dbPath });
   configureMongoose();
-  const connection = await mongoose.createConnection(database.uri, { dbName: 'bench' }).asPromise();
+  // Command events let the report say how many database round trips one submission costs.
+  const connection = await mongoose.createConnection(database.uri, { dbName: 'bench', monitorCommands: true }).asPromise();
+  let commands = 0;
+  connection.getClient().on('commandStarted', () => commands++);
   try {
     await ensureDefaultSurvey(connection);
     const started = Date.now();
@@ -97,17 +102,18 @@ async function main(): Promise<void> {
     const bareServer = await listen(bareJsonApp());
 
     const profiler = PROFILE ? await startProfiler() : undefined;
-    const survey = await runLoad({ kind: 'survey', url: surveyServer.url, tokens });
-    await surveyServer.settled();
+    const commandsBefore = commands;
+    const survey = await measured(surveyServer, () => runLoad({ kind: 'survey', url: surveyServer.url, tokens }));
+    const commandsPerSubmission = (commands - commandsBefore) / Math.max(1, surveyServer.answered());
     if (profiler && PROFILE) writeFileSync(PROFILE, JSON.stringify(await profiler.stop()));
-    const bare = await runLoad({ kind: 'bare', url: bareServer.url, tokens: [] });
+    const bare = await measured(bareServer, () => runLoad({ kind: 'bare', url: bareServer.url, tokens: [] }));
 
     const stored = await responseModel(connection).countDocuments({});
     const causesSet = await customerModel(connection).countDocuments({ 'cause.source': 'survey' });
     await surveyServer.close();
     await bareServer.close();
 
-    report(survey, bare, { stored, causesSet, serverOk: surveyServer.okCount() });
+    report(survey, bare, { stored, causesSet, serverOk: surveyServer.okCount(), commandsPerSubmission });
     const healthy = stored === surveyServer.okCount() && causesSet === stored && survey.exhausted === 0;
     if (!healthy) process.exitCode = 1;
   } finally {
@@ -115,6 +121,19 @@ async function main(): Promise<void> {
     await database.close();
     rmSync(dbPath, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs a load and adds the server process's CPU time per answered request (app and embedded
+ * database together): unlike requests/s, it hardly changes when other processes share the machine.
+ */
+async function measured(server: BenchServer, load: () => Promise<LoadResult>): Promise<LoadResult> {
+  const before = process.cpuUsage();
+  const answeredBefore = server.answered();
+  const result = await load();
+  await server.settled();
+  const cpu = process.cpuUsage(before);
+  return { ...result, cpuMsPerRequest: (cpu.user + cpu.system) / 1000 / Math.max(1, server.answered() - answeredBefore) };
 }
 
 /** The server process's CPU profiler (the load generator is another process). */
@@ -204,6 +223,8 @@ interface BenchServer {
   url: string;
   /** 2xx answers to POSTs, counted as the app sends them. */
   okCount(): number;
+  /** Every answer the app has sent. */
+  answered(): number;
   /** Resolves when no request is in flight (the load generator stops mid-request). */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -212,6 +233,7 @@ interface BenchServer {
 function listen(app: Express): Promise<BenchServer> {
   return new Promise((resolve, reject) => {
     let ok = 0;
+    let answered = 0;
     let inFlight = 0;
     const server: Server = app.listen(0, '127.0.0.1');
     server.on('request', (req, res) => {
@@ -221,6 +243,7 @@ function listen(app: Express): Promise<BenchServer> {
       const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
       res.end = ((...args: unknown[]) => {
         inFlight--;
+        answered++;
         if (req.method === 'POST' && res.statusCode >= 200 && res.statusCode < 300) ok++;
         return end(...args);
       }) as typeof res.end;
@@ -231,6 +254,7 @@ function listen(app: Express): Promise<BenchServer> {
       resolve({
         url: `http://127.0.0.1:${port}`,
         okCount: () => ok,
+        answered: () => answered,
         async settled() {
           while (inFlight > 0) await new Promise((done) => setTimeout(done, 20));
         },
@@ -326,20 +350,22 @@ const echoBody = { mainReason: 'price', boughtElsewhere: 'no', likelyReturn: 7, 
 
 // --- the report ----------------------------------------------------------------------------------
 
-function report(survey: LoadResult, bare: LoadResult, checks: { stored: number; causesSet: number; serverOk: number }): void {
+function report(survey: LoadResult, bare: LoadResult, checks: { stored: number; causesSet: number; serverOk: number; commandsPerSubmission: number }): void {
   const rows: Array<[string, LoadResult]> = [
     ['survey submission  POST /s/:token', survey],
     ['bare Express JSON  POST /echo', bare],
   ];
   console.log(`\nloopback, ${CONNECTIONS} connections, ${SECONDS} s each, node ${process.version}\n`);
-  console.log(`${''.padEnd(34)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'2xx'.padStart(8)}  ${'non-2xx'.padStart(7)}  ${'errors'.padStart(6)}`);
+  console.log(`${''.padEnd(34)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'2xx'.padStart(8)}  ${'non-2xx'.padStart(7)}  ${'errors'.padStart(6)}  ${'CPU ms/req'.padStart(10)}`);
   for (const [label, result] of rows) {
     console.log(
-      `${label.padEnd(34)}  ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)}  ${String(result.p50).padStart(7)}  ${String(result.p99).padStart(7)}  ${result.ok.toLocaleString('en').padStart(8)}  ${String(result.non2xx).padStart(7)}  ${String(result.errors + result.timeouts).padStart(6)}`,
+      `${label.padEnd(34)}  ${Math.round(result.requestsPerSecond).toLocaleString('en').padStart(8)}  ${String(result.p50).padStart(7)}  ${String(result.p99).padStart(7)}  ${result.ok.toLocaleString('en').padStart(8)}  ${String(result.non2xx).padStart(7)}  ${String(result.errors + result.timeouts).padStart(6)}  ${(result.cpuMsPerRequest ?? 0).toFixed(3).padStart(10)}`,
     );
   }
   const ratio = survey.requestsPerSecond / bare.requestsPerSecond;
   console.log(`\nratio survey/bare: ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}) ${ratio >= TARGET_RATIO ? 'met' : 'NOT met'}`);
+  console.log(`database commands per submission: ${checks.commandsPerSubmission.toFixed(1)}`);
+  console.log(`server CPU per request, bare/survey: ${((bare.cpuMsPerRequest ?? 0) / (survey.cpuMsPerRequest ?? 1)).toFixed(3)} (the same ratio measured in CPU time, steadier on a busy machine)`);
   const consistent = checks.stored === checks.serverOk;
   console.log(
     `stored responses: ${checks.stored.toLocaleString('en')}; 2xx submissions answered by the server: ${checks.serverOk.toLocaleString('en')} ` +
