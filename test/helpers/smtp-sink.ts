@@ -2,7 +2,7 @@
  * A real SMTP server on loopback that keeps what it receives, parsed. Tests read delivered
  * messages from it, and can make it refuse (5xx / 4xx) or stall to exercise retries.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 
@@ -36,6 +36,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // No reverse DNS of the client: this machine has no resolver for it, and each lookup stalls.
+    disableReverseLookup: true,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -63,6 +65,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       });
     },
   });
+  // Replies go out at once (no Nagle delay), like a production MTA's.
+  server.server.on('connection', (socket: Socket) => socket.setNoDelay(true));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;
   return {

@@ -8,11 +8,11 @@
  * a worker that died in between: it becomes `uncertain` and is left for a person (see
  * delivery.model.ts), because the message may or may not have left.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import { trusted, type Connection } from 'mongoose';
 import type { Logger } from '../../shared/logging';
 import { MailDeliveryError, type EmailRenderer, type Mailer } from '../../shared/mail';
 import { customerModel, type Customer } from '../customers/customer.model';
-import { recordTimelineEvent } from '../customers/timeline.service';
+import { timelineEventModel } from '../customers/customer-event.model';
 import type { Campaign } from './campaign.model';
 import { deliveryModel, type CampaignDelivery } from './delivery.model';
 import { composeMessage } from './message';
@@ -73,14 +73,37 @@ export async function sendDueDeliveries(deps: CampaignMailDependencies, campaign
   );
 
   const queue = [...due];
+  const sent: CampaignDelivery[] = [];
   const worker = async () => {
     for (let delivery = queue.shift(); delivery; delivery = queue.shift()) {
       const outcome = await handle(deps, campaign, delivery, customers.get(String(delivery.customerId)), now, options);
       report[outcome]++;
+      if (outcome === 'sent') sent.push(delivery);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
+  await recordSent(deps.connection, campaign, sent, now);
   return report;
+}
+
+/** The frequency cap's memory and the timelines, written once per batch. */
+async function recordSent(connection: Connection, campaign: Campaign, sent: CampaignDelivery[], now: Date): Promise<void> {
+  if (sent.length === 0) return;
+  await customerModel(connection).updateMany(
+    { _id: trusted({ $in: sent.map((delivery) => delivery.customerId) }) },
+    { $set: { 'engagement.lastCampaignMessageAt': now, 'engagement.lastCampaignId': campaign._id } },
+  );
+  await timelineEventModel(connection).insertMany(
+    sent.map((delivery) => ({
+      customerId: delivery.customerId,
+      type: 'campaign_message',
+      at: now,
+      key: `campaign_message:${delivery._id}`,
+      origin: 'campaigns',
+      data: { campaignId: String(campaign._id), step: delivery.step, variant: delivery.variant },
+    })),
+    { ordered: false },
+  );
 }
 
 /** Deliveries whose worker died between claim and record: not resent, flagged for a person. */
@@ -127,14 +150,6 @@ async function handle(deps: CampaignMailDependencies, campaign: Campaign, delive
     return recordFailure(deps.connection, delivery, MailDeliveryError.from(error), now, options.retryBaseMs ?? 60_000);
   }
   await deliveries.updateOne({ _id: delivery._id, state: 'sending' }, { $set: { state: 'sent', sentAt: now, messageId: message.messageId }, $unset: { lastError: 1 } });
-  await customerModel(deps.connection).updateOne({ _id: delivery.customerId }, { $set: { 'engagement.lastCampaignMessageAt': now, 'engagement.lastCampaignId': campaign._id } });
-  await recordTimelineEvent(deps.connection, {
-    customerId: delivery.customerId as Types.ObjectId,
-    type: 'campaign_message',
-    at: now,
-    origin: 'campaigns',
-    data: { campaignId: String(campaign._id), step: delivery.step, variant: delivery.variant },
-  });
   return 'sent';
 }
 

@@ -6,7 +6,7 @@ import { customerModel, type Customer } from '../../../src/modules/customers/cus
 
 export async function churned(connection: Connection, tier: string | undefined, cause: string | undefined, overrides: Record<string, unknown> = {}): Promise<Customer> {
   const id = randomUUID().slice(0, 8);
-  const created = await customerModel(connection).create({
+  const fields: Record<string, unknown> = {
     source: 'test',
     externalId: `w-${id}`,
     name: `Customer ${id}`,
@@ -18,7 +18,8 @@ export async function churned(connection: Connection, tier: string | undefined, 
     ...(tier ? { value: { clv: 1000, tier, rfm: { level: 'none', recencyDays: null, frequencyChange: null, monetaryChange: null }, computedAt: new Date() } } : {}),
     ...(cause ? { cause: { code: cause, source: 'import', setAt: new Date() } } : {}),
     ...overrides,
-  });
+  };
+  const created = await customerModel(connection).create(fields as Partial<Customer>);
   return created.toObject() as Customer;
 }
 

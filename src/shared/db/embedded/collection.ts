@@ -71,9 +71,13 @@ export class Collection {
   replace(before: Document, after: Document): void {
     const id = valueKey(before._id);
     const keyed = this.checkUnique(id, after);
-    for (const index of this.indexes.values()) index.remove(id, before);
+    // Only indexes whose keys changed are touched: an update of one field leaves the rest alone.
+    const changed = keyed.filter(([index, keys]) => !sameKeys(index.keysOf(before), keys));
+    const dropped = [...this.indexes.values()].filter((index) => !keyed.some(([kept]) => kept === index));
+    for (const [index] of changed) index.remove(id, before);
+    for (const index of dropped) index.remove(id, before);
     this.docs.set(id, after);
-    for (const [index, keys] of keyed) index.add(id, after, keys);
+    for (const [index, keys] of changed) index.add(id, after, keys);
   }
 
   remove(doc: Document): void {
@@ -162,6 +166,10 @@ export class Collection {
     for (const field of index.fields) keyValue[field] = plainValueAtPath(doc, field) ?? null;
     return new DuplicateKeyError(this.namespace, index.name, index.spec.key, keyValue);
   }
+}
+
+function sameKeys(a: string[] | null, b: string[]): boolean {
+  return a !== null && a.length === b.length && a.every((key, i) => key === b[i]);
 }
 
 /** Field → condition for the filter's top level and its top-level $and clauses. */

@@ -21,8 +21,11 @@ export function copyDocument(doc: Document): Document {
 
 /** The updated copy of `doc`, or null when the update changes nothing. */
 export function updatedDocument(doc: Document, update: Document | Document[], options: UpdateOptions): Document | null {
-  const next = transform(copyDocument(doc), update, options, false);
+  const changes: { fields?: string[] } = {};
+  const next = transform(copyDocument(doc), update, options, false, changes);
   if (valueKey(next._id) !== valueKey(doc._id)) throw immutableField();
+  // Operator updates report what they changed; comparing whole documents is for the rest.
+  if (changes.fields) return changes.fields.length === 0 ? null : next;
   return valueKey(next) === valueKey(doc) ? null : next;
 }
 
@@ -42,7 +45,7 @@ export function upsertedDocument(update: Document | Document[], options: UpdateO
   return { _id, ...rest };
 }
 
-function transform(doc: Document, update: Document | Document[], options: UpdateOptions, inserting: boolean): Document {
+function transform(doc: Document, update: Document | Document[], options: UpdateOptions, inserting: boolean, changes: { fields?: string[] } = {}): Document {
   if (Array.isArray(update)) return new Aggregator(update).run([doc])[0] as Document;
   if (!isOperatorUpdate(update)) {
     checkReplacement(update);
@@ -53,9 +56,10 @@ function transform(doc: Document, update: Document | Document[], options: Update
   for (const key of Object.keys(operators)) if (!key.startsWith('$')) throw failedToParse(`Unknown modifier: ${key}. Expected a valid update modifier or pipeline-style update`);
   if (inserting && $setOnInsert) operators.$set = { ...(operators.$set as Document | undefined), ...($setOnInsert as Document) };
   takeIdAssignment(doc, operators, inserting);
+  changes.fields = [];
   if (Object.keys(operators).length > 0) {
     const condition = usesPositional(operators) ? options.query : undefined;
-    applyOperators(doc, operators, options.arrayFilters ?? [], condition);
+    changes.fields = applyOperators(doc, operators, options.arrayFilters ?? [], condition);
   }
   return doc;
 }
