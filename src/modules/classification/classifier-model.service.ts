@@ -74,11 +74,11 @@ export async function rollbackModel(connection: Connection, toVersion?: number):
 
 async function activateVersion(connection: Connection, version: number): Promise<ModelVersionSummary> {
   const versions = classifierModelModel(connection);
-  const activated = await versions.findOneAndUpdate({ version }, { $set: { active: true } }, { new: true, projection: { parameters: 0, _id: 0 } }).lean<ModelVersionSummary>().exec();
+  const activated = await versions.findOneAndUpdate({ version }, { $set: { active: true } }, { returnDocument: 'after', projection: { parameters: 0, _id: 0 } }).lean<ModelVersionSummary>().exec();
   if (!activated) throw new AppError('model_version_not_found', `no model version ${version}`, { httpStatus: 404 });
   // Activate first, then deactivate the others: a reader in between sees two active
   // versions (and takes one) rather than none.
-  await versions.updateMany(mongoose.trusted({ active: true, version: { $ne: version } }), { $set: { active: false } }).exec();
+  await versions.updateMany({ active: true, version: mongoose.trusted({ $ne: version }) }, { $set: { active: false } }).exec();
   return activated;
 }
 

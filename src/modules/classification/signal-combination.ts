@@ -27,7 +27,7 @@ export interface DecisionSettings {
 export const defaultDecisionSettings: DecisionSettings = {
   weights: { choice: 1, lexicon: 0.6, model: 0.4 },
   reviewThreshold: 0.25,
-  secondaryRatio: 0.5,
+  secondaryRatio: 0.4,
   lexiconPriorMass: 1,
   negatedPenalty: 0.5,
 };

@@ -54,7 +54,7 @@ export async function restoreCause(connection: Connection, code: string): Promis
 }
 
 async function updateExisting(connection: Connection, code: string, set: Record<string, unknown>): Promise<StoredCause> {
-  const updated = await causeModel(connection).findOneAndUpdate({ code }, { $set: set }, { new: true, projection: { _id: 0 } }).lean<StoredCause>().exec();
+  const updated = await causeModel(connection).findOneAndUpdate({ code }, { $set: set }, { returnDocument: 'after', projection: { _id: 0 } }).lean<StoredCause>().exec();
   if (!updated) throw new AppError('cause_not_found', `no cause "${code}"`, { httpStatus: 404 });
   return updated;
 }
