@@ -15,6 +15,7 @@ import { customerRoutes } from './modules/customers/customers.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
 import { segmentRoutes } from './modules/segments/segments.routes';
+import { attributeOnWinBack } from './modules/campaigns/attribution.service';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
@@ -63,6 +64,7 @@ export function createApp(deps: AppDependencies): Express {
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
   app.use(surveyPublicRoutes({ connection }));
   inviteOnChurn(connection);
+  attributeOnWinBack(connection);
 
   // The staff side: sessions and sign-in, the language, CSRF on every form, then the routes.
   const { secureCookies, sessionTtlHours, loginMaxFailures, loginLockoutMinutes } = config.accounts;
