@@ -115,7 +115,12 @@ describe('importing a file with bad rows', () => {
       cause: { code: 'price', source: 'import' },
       revenue: { monthly: 120.5, tenureMonths: 14 },
       searchKeys: ['ada', 'ada lovelace', 'ada@example.com', 'b-1', 'lovelace'],
+      contact: { emailConsent: false, doNotContact: false },
+      locale: 'en',
+      tags: [],
     });
+    // Stored without a mongoose document per row, yet with the schema's defaults and timestamps.
+    expect(stored[0].createdAt).toBeInstanceOf(Date);
   });
 
   it('when a row has fewer cells than the header, then that row is rejected for its missing cells, not the file', async () => {

@@ -6,7 +6,8 @@ import { customerModel, type Customer } from '../../../src/modules/customers/cus
 import { customerEvents } from '../../../src/modules/customers/domain-events';
 import { transactionModel } from '../../../src/modules/customers/transaction.model';
 import { saveValueSettings } from '../../../src/modules/customers/value/value-settings.store';
-import { recomputeAllValues, recomputeCustomerValue } from '../../../src/modules/customers/value/value.service';
+import { tierFor } from '../../../src/modules/customers/value/value';
+import { recomputeAllValues, recomputeCustomerValue, retierCustomers } from '../../../src/modules/customers/value/value.service';
 import { createLogger } from '../../../src/shared/logging';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
 import { waitFor } from '../../helpers/wait';
@@ -83,6 +84,20 @@ describe('recomputing values', () => {
       expect(announced).toEqual(['rfm-0:red']);
       const timeline = await timelineEventModel(db.connection).find({ customerId: customer._id }).lean();
       expect(timeline).toEqual([expect.objectContaining({ type: 'status_changed', data: { from: 'active', to: 'at_risk', rfmLevel: 'red' } })]);
+    }));
+
+  it('when tiers are re-cut after an import, then every customer gets the tier tierFor gives its CLV, ties, zeros and negatives included', () =>
+    withDatabase(async (db) => {
+      const clvs = [0, -50, 0.01, 5, 5, 5, 12.5, 40, 40, 99, 100, 250, 250, 1000, 3000, ...Array.from({ length: 25 }, (_, i) => (i * 37) % 500)];
+      await customerModel(db.connection).insertMany(
+        clvs.map((clv, i) => ({ source: 'crm', externalId: `t-${i}`, value: { clv, tier: 'A', rfm: { level: 'none' }, computedAt: now } })),
+      );
+
+      const cuts = await retierCustomers(db.connection, now);
+
+      const stored = await customerModel(db.connection).find().lean<Customer[]>();
+      expect(stored.map((customer) => [customer.value?.clv, customer.value?.tier])).toEqual(stored.map((customer) => [customer.value?.clv, tierFor(customer.value!.clv, cuts!)]));
+      expect(new Set(stored.map((customer) => customer.value?.tier))).toEqual(new Set(['VIP', 'A', 'B', 'C', 'D']));
     }));
 
   it('when the customer is unknown, then recomputing one returns null and writes nothing', () =>

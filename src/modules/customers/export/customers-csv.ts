@@ -50,7 +50,8 @@ export const exportColumns: ReadonlyArray<readonly [string, (customer: Customer)
 /** Writes the customers matching `filter` as CSV to `output` (an HTTP response, a file). */
 export async function writeCustomersCsv(connection: Connection, filter: CustomerFilter, output: Writable): Promise<number> {
   let count = 0;
-  const cursor = customerModel(connection).find(customerQuery(filter)).sort({ _id: -1 }).lean<Customer>().cursor();
+  // Bounded batches: the client holds at most this many customers at once.
+  const cursor = customerModel(connection).find(customerQuery(filter)).sort({ _id: -1 }).lean<Customer>().batchSize(500).cursor();
   async function* rows() {
     for await (const customer of cursor) {
       count++;

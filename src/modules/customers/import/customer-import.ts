@@ -15,7 +15,7 @@ import { AppError } from '../../../shared/errors';
 import type { CauseCode } from '../causes';
 import type { ColumnMapping } from './mappings';
 import { missingColumns, readRow, type ImportedCustomer } from './row-reading';
-import { loadValueContext, recomputeAllValues } from '../value/value.service';
+import { loadValueContext, retierCustomers } from '../value/value.service';
 import { upsertImportedBatch, type BatchOutcome, type ImportContext } from './import-writer';
 
 export interface ImportOptions {
@@ -29,8 +29,8 @@ export interface ImportOptions {
   /** Who imports, recorded as the cause's `setBy`. */
   importedBy?: string;
   /**
-   * Recompute every customer's tier once the rows are in (default true): quantile tiers depend
-   * on everyone's CLV, which a streaming import only knows at the end.
+   * Re-cut the quantile tiers once the rows are in (default true): they depend on everyone's
+   * CLV, which a streaming import only knows at the end.
    */
   recomputeTiers?: boolean;
   now?: Date;
@@ -127,7 +127,7 @@ export async function importCustomers(connection: Connection, input: Readable, o
   }
   await flush();
   if (report.rows === 0) throw new ImportFileError('The file has no customer rows: it is empty or has only a header.');
-  if (options.recomputeTiers !== false && report.created + report.updated > 0) await recomputeAllValues(connection, { now });
+  if (options.recomputeTiers !== false && report.created + report.updated > 0) await retierCustomers(connection, now);
   // Rows refused by the database come back after their batch; the report lists them in file order.
   report.rejections.sort((a, b) => a.line - b.line);
   report.durationMs = Date.now() - started;

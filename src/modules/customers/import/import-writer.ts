@@ -41,15 +41,15 @@ export async function upsertImportedBatch(rows: Array<{ line: number; customer: 
   const byExternalId = new Map(existing.map((customer) => [customer.externalId, customer]));
 
   const outcome: BatchOutcome = { created: 0, updated: 0, unchanged: 0, rejected: [], causes: {} };
-  const operations: AnyBulkWriteOperation<Customer>[] = [];
-  const operationRows: Array<{ line: number; externalId: string; kind: 'created' | 'updated' }> = [];
+  const inserts: WriteOf<Record<string, unknown>> = { documents: [], rows: [] };
+  const updates: WriteOf<AnyBulkWriteOperation<Customer>> = { documents: [], rows: [] };
   for (const { line, customer: row } of rows) {
     const current = byExternalId.get(row.externalId);
     const cause = current?.cause && current.cause.source !== 'import' ? current.cause.code : row.cause?.code;
     if (cause) outcome.causes[cause] = (outcome.causes[cause] ?? 0) + 1;
     if (!current) {
-      operations.push({ insertOne: { document: newCustomer(row, context) as Customer } });
-      operationRows.push({ line, externalId: row.externalId, kind: 'created' });
+      inserts.documents.push(storable(customers, newCustomer(row, context)));
+      inserts.rows.push({ line, externalId: row.externalId });
       continue;
     }
     const changes = changedFields(current, row, context);
@@ -57,17 +57,39 @@ export async function upsertImportedBatch(rows: Array<{ line: number; customer: 
       outcome.unchanged++;
       continue;
     }
-    operations.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
-    operationRows.push({ line, externalId: row.externalId, kind: 'updated' });
+    updates.documents.push({ updateOne: { filter: { _id: current._id }, update: { $set: changes } } });
+    updates.rows.push({ line, externalId: row.externalId });
   }
 
-  const failed = await writeUnordered(customers, operations);
-  operationRows.forEach((row, index) => {
-    const failure = failed.get(index);
-    if (failure) outcome.rejected.push({ line: row.line, externalId: row.externalId, reasons: [failure] });
-    else outcome[row.kind]++;
-  });
+  const [insertFailures, updateFailures] = await Promise.all([
+    inserts.documents.length > 0 ? failedWrites(() => customers.collection.insertMany(inserts.documents, { ordered: false })) : new Map<number, string>(),
+    updates.documents.length > 0 ? failedWrites(() => customers.bulkWrite(updates.documents, { ordered: false })) : new Map<number, string>(),
+  ]);
+  count(outcome, 'created', inserts.rows, insertFailures);
+  count(outcome, 'updated', updates.rows, updateFailures);
   return outcome;
+}
+
+interface WriteOf<T> {
+  documents: T[];
+  rows: Array<{ line: number; externalId: string }>;
+}
+
+/**
+ * A new customer ready to store: the schema's defaults, timestamps and types applied without
+ * building a mongoose document for each row (half the import's time otherwise). The row was
+ * checked field by field already, enums included.
+ */
+function storable(customers: ReturnType<typeof customerModel>, fields: Partial<Customer>): Record<string, unknown> {
+  return customers.castObject(customers.applyTimestamps(customers.applyDefaults(fields))) as unknown as Record<string, unknown>;
+}
+
+function count(outcome: BatchOutcome, kind: 'created' | 'updated', rows: WriteOf<unknown>['rows'], failures: Map<number, string>): void {
+  rows.forEach((row, index) => {
+    const failure = failures.get(index);
+    if (failure) outcome.rejected.push({ line: row.line, externalId: row.externalId, reasons: [failure] });
+    else outcome[kind]++;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,20 +182,18 @@ function pick<T extends object, K extends keyof T>(value: T, keys: readonly K[])
   return picked;
 }
 
-/** Runs the operations unordered; returns the failed ones by index with the reason. */
-async function writeUnordered(customers: ReturnType<typeof customerModel>, operations: AnyBulkWriteOperation<Customer>[]): Promise<Map<number, string>> {
+/** Runs an unordered write of a batch; returns the failed statements by index with the reason. */
+async function failedWrites(write: () => Promise<unknown>): Promise<Map<number, string>> {
   const failed = new Map<number, string>();
-  if (operations.length === 0) return failed;
   try {
-    const result = await customers.bulkWrite(operations, { ordered: false });
+    const result = await write();
     // Rows are checked before they get here: a document mongoose still finds invalid is our bug.
-    const invalid = (result as { mongoose?: { validationErrors?: unknown[] } }).mongoose?.validationErrors ?? [];
+    const invalid = (result as { mongoose?: { validationErrors?: unknown[] } } | undefined)?.mongoose?.validationErrors ?? [];
     if (invalid.length > 0) throw new Error(`import wrote documents the customer schema refuses: ${String(invalid[0])}`);
   } catch (error) {
-    const writeErrors = (error as { writeErrors?: Array<{ index: number; errmsg?: string; code?: number }> }).writeErrors;
-    const validationErrors = (error as { validationErrors?: unknown[] }).validationErrors;
-    if (!writeErrors && !validationErrors) throw error;
-    for (const writeError of writeErrors ?? []) {
+    const writeErrors = (error as { writeErrors?: Array<{ index: number; errmsg?: string; code?: number }> | { index: number; errmsg?: string; code?: number } }).writeErrors;
+    if (!writeErrors) throw error;
+    for (const writeError of [writeErrors].flat()) {
       failed.set(writeError.index, writeError.code === 11000 ? 'the customer was created by another import at the same time' : (writeError.errmsg ?? 'not stored'));
     }
   }

@@ -37,6 +37,7 @@ async function loadHistories(connection: Connection): Promise<CustomerHistory[]>
   const cursor = customerModel(connection)
     .find({}, { signupDate: 1, churns: 1, 'value.tier': 1, 'cause.code': 1 })
     .lean<Pick<Customer, 'signupDate' | 'churns' | 'value' | 'cause'>>()
+    .batchSize(1000)
     .cursor();
   for await (const customer of cursor) {
     const { signupDate, churns, value, cause } = customer as Pick<Customer, 'signupDate' | 'churns' | 'value' | 'cause'>;

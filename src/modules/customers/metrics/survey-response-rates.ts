@@ -19,6 +19,7 @@ export async function surveyResponseRates(connection: Connection, periods: reado
   const sent = invitationModel(connection)
     .find({ sentAt: mongoose.trusted({ $gte: periods[0].start, $lt: periods[periods.length - 1].end }) }, { sentAt: 1, answeredAt: 1, status: 1 })
     .lean()
+    .batchSize(1000)
     .cursor();
   for await (const invitation of sent) {
     if (invitation.status === 'failed' || !invitation.sentAt) continue;

@@ -11,9 +11,9 @@ import { customerModel, type Customer, type CustomerValue } from '../customer.mo
 import { customerEvents } from '../domain-events';
 import { timelineEventModel } from '../customer-event.model';
 import { transactionModel } from '../transaction.model';
-import type { CustomerStatus } from '../vocabulary';
+import type { CustomerStatus, ValueTier } from '../vocabulary';
 import { customerLifetimeValue, quantileTierCuts, rfmLevel, rfmScores, statusAfterWarning, tierFor, type TransactionPoint } from './value';
-import type { TierCuts, ValueSettings } from './value-settings';
+import { rankedTiers, type TierCuts, type ValueSettings } from './value-settings';
 import { loadQuantileTierCuts, loadValueSettings, saveQuantileTierCuts } from './value-settings.store';
 
 /** What computing a value needs besides the customer: the settings and the tier cuts in force. */
@@ -22,6 +22,9 @@ export interface ValueContext {
   /** Null in quantile mode before there is any customer to cut. */
   cuts: TierCuts | null;
 }
+
+/** Documents per cursor batch: bounds what the client holds at once, whatever the server would send. */
+const cursorBatch = 500;
 
 export interface RecomputeSummary {
   customers: number;
@@ -89,7 +92,7 @@ export async function recomputeAllValues(connection: Connection, options: { now?
     summary.changed += updates.length;
     batch = [];
   };
-  for await (const customer of customerModel(connection).find().lean<Customer>().cursor()) {
+  for await (const customer of customerModel(connection).find().lean<Customer>().batchSize(cursorBatch).cursor()) {
     summary.customers++;
     batch.push(customer as Customer);
     if (batch.length >= batchSize) await flush();
@@ -98,10 +101,40 @@ export async function recomputeAllValues(connection: Connection, options: { now?
   return summary;
 }
 
+/**
+ * After an import: re-cuts the quantile tiers from the stored CLVs and moves the customers whose
+ * tier changed, with one update per tier instead of one per customer. The ranges are exactly
+ * `tierFor`'s: a tier from its cut up to the next one, and D for the rest or for CLV ≤ 0.
+ */
+export async function retierCustomers(connection: Connection, now: Date = new Date()): Promise<TierCuts | null> {
+  const settings = await loadValueSettings(connection);
+  if (settings.tiers.mode === 'absolute') return settings.tiers.thresholds;
+  const clvs: number[] = [];
+  const stored = customerModel(connection).find({ 'value.clv': mongoose.trusted({ $exists: true }) }, { 'value.clv': 1 }).lean<Pick<Customer, 'value'>>().batchSize(cursorBatch * 10);
+  for await (const customer of stored.cursor()) clvs.push((customer as Pick<Customer, 'value'>).value!.clv);
+  const cuts = quantileTierCuts(clvs, settings.tiers.quantiles);
+  await saveQuantileTierCuts(connection, cuts, now);
+  if (!cuts) return null;
+
+  const customers = customerModel(connection);
+  const move = (tier: ValueTier, clvRange: Record<string, number>) =>
+    customers.updateMany(
+      { 'value.clv': mongoose.trusted(clvRange), 'value.tier': mongoose.trusted({ $ne: tier }) },
+      { $set: { 'value.tier': tier, 'value.computedAt': now } },
+    );
+  let upper: number | undefined;
+  for (const tier of rankedTiers) {
+    await move(tier, { $gte: cuts[tier], $gt: 0, ...(upper === undefined ? {} : { $lt: upper }) });
+    upper = cuts[tier];
+  }
+  await move('D', cuts.C > 0 ? { $lt: cuts.C } : { $lte: 0 });
+  return cuts;
+}
+
 /** Cuts the tiers from everyone's current CLV and stores the cuts for single recomputes. */
 export async function refreshQuantileTierCuts(connection: Connection, settings: ValueSettings, now: Date): Promise<TierCuts | null> {
   const clvs: number[] = [];
-  for await (const customer of customerModel(connection).find({}, { revenue: 1 }).lean<Pick<Customer, 'revenue'>>().cursor()) {
+  for await (const customer of customerModel(connection).find({}, { revenue: 1 }).lean<Pick<Customer, 'revenue'>>().batchSize(cursorBatch).cursor()) {
     clvs.push(customerLifetimeValue((customer as Pick<Customer, 'revenue'>).revenue ?? {}, settings.clv));
   }
   const cuts = quantileTierCuts(clvs, settings.tiers.quantiles);
