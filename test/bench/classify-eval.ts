@@ -15,8 +15,8 @@ const rows: [string, EvaluationReport][] = [
   ['built-in, whole evaluation set', scoreClassifier(builtIn, evaluationComments())],
   ['built-in, test split', scoreClassifier(builtIn, test)],
   [`+ training split (${train.length}), test split`, scoreClassifier(trained, test)],
-  ['built-in, blind set', scoreClassifier(builtIn, blindComments())],
-  ['+ training split, blind set', scoreClassifier(trained, blindComments())],
+  [`built-in, blind sets (${blindComments().length})`, scoreClassifier(builtIn, blindComments())],
+  ['+ training split, blind sets', scoreClassifier(trained, blindComments())],
 ];
 
 const causes = rows[0][1].perCause.map((score) => score.cause);

@@ -18,14 +18,17 @@ export interface LabeledExitComment {
 
 const fixtures = path.join(projectRoot, 'test', 'fixtures', 'classification');
 
-/** The 328-comment evaluation set. */
+/** The 328-comment evaluation set (its errors were used to extend the lexicon). */
 export function evaluationComments(): LabeledExitComment[] {
   return readJsonLines(path.join(fixtures, 'exit-comments.jsonl'));
 }
 
-/** 96 comments written after the lexicon was tuned on the evaluation set. */
+/**
+ * Comments written after the lexicon was tuned on the evaluation set, each set scored once
+ * before any change it prompted: 96 (macro-F1 0.834 then), and 64 more (0.952 then).
+ */
 export function blindComments(): LabeledExitComment[] {
-  return readJsonLines(path.join(fixtures, 'blind-comments.jsonl'));
+  return [...readJsonLines<LabeledExitComment>(path.join(fixtures, 'blind-comments.jsonl')), ...readJsonLines<LabeledExitComment>(path.join(fixtures, 'blind-comments-2.jsonl'))];
 }
 
 /** 60/40 by a hash of the id: the same comment always lands on the same side. */
