@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   'import customers': async () => (require('./commands/import-customers') as typeof import('./commands/import-customers')).importCustomersCommand,
   metrics: async () => (require('./commands/metrics') as typeof import('./commands/metrics')).metricsCommand,
   'user create': async () => (require('./commands/user-create') as typeof import('./commands/user-create')).userCreateCommand,
+  'value settings': async () => (require('./commands/value-settings') as typeof import('./commands/value-settings')).valueSettingsCommand,
 };
 
 export async function runCli(argv: string[]): Promise<number> {
