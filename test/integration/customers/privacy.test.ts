@@ -4,6 +4,7 @@ import { customerModel } from '../../../src/modules/customers/customer.model';
 import { customerEvents } from '../../../src/modules/customers/domain-events';
 import { eraseCustomer, exportCustomerData } from '../../../src/modules/customers/privacy/privacy.service';
 import { recordTransaction } from '../../../src/modules/customers/transactions.service';
+import { memberModel } from '../../../src/modules/campaigns/member.model';
 import { invitationModel } from '../../../src/modules/surveys/invitation.model';
 import { responseModel } from '../../../src/modules/surveys/response.model';
 import { outboxModel } from '../../../src/shared/mail/outbox.model';
@@ -20,7 +21,7 @@ afterAll(async () => {
   await db.close();
 });
 
-/** A churned customer with a transaction, a survey invitation and answer, and a stored e-mail. */
+/** A churned customer with a transaction, a survey invitation and answer, a campaign membership and a stored e-mail. */
 async function customerWithHistory(externalId: string) {
   const email = `${externalId}@example.com`;
   const { customer } = await recordChurnEvent(
@@ -33,6 +34,7 @@ async function customerWithHistory(externalId: string) {
     { customerId: customer._id, surveyKey: 'exit', surveyVersion: 1, status: 'answered', locale: 'en', sendAt: new Date(), expiresAt: new Date(), origin: 'churn-event' },
   ]);
   await responseModel(db.connection).create({ invitationId: invitation._id, customerId: customer._id, surveyKey: 'exit', surveyVersion: 1, locale: 'en', submittedAt: new Date() });
+  await memberModel(db.connection).create({ campaignId: new Types.ObjectId(), customerId: customer._id, tier: 'A', cause: 'price', rule: 0, action: 'email', holdout: false });
   await outboxModel(db.connection).create({ messageId: `<${externalId}@test>`, from: 'crm@example.com', to: email, subject: 'Why did you leave?', html: '<p>Hi</p>', text: 'Hi', category: 'survey.invitation' });
   return customer;
 }
@@ -49,6 +51,9 @@ describe('exporting a customer', () => {
       transactions: 1,
       surveyInvitations: 1,
       surveyResponses: 1,
+      campaignMemberships: 1,
+      campaignDeliveries: 0,
+      campaignCallTasks: 0,
       outboxMessages: 1,
     });
     expect(JSON.parse(JSON.stringify(exported)).data.outboxMessages[0].subject).toBe('Why did you leave?');
@@ -64,7 +69,17 @@ describe('erasing a customer', () => {
 
     const receipt = await eraseCustomer(db.connection, String(doomed._id));
 
-    expect(receipt.deleted).toEqual({ timeline: 1, transactions: 1, surveyInvitations: 1, surveyResponses: 1, outboxMessages: 1, customer: 1 });
+    expect(receipt.deleted).toEqual({
+      timeline: 1,
+      transactions: 1,
+      surveyInvitations: 1,
+      surveyResponses: 1,
+      campaignMemberships: 1,
+      campaignDeliveries: 0,
+      campaignCallTasks: 0,
+      outboxMessages: 1,
+      customer: 1,
+    });
     expect(JSON.stringify(receipt)).not.toContain('erase-me');
     const left = await Promise.all(
       ['customers', 'customer_events', 'transactions', 'survey_invitations', 'survey_responses'].map((name) =>

@@ -6,6 +6,9 @@
  */
 import type { Connection, Model, QueryFilter } from 'mongoose';
 import { outboxModel } from '../../../shared/mail/outbox.model';
+import { callTaskModel } from '../../campaigns/call-task.model';
+import { deliveryModel } from '../../campaigns/delivery.model';
+import { memberModel } from '../../campaigns/member.model';
 import { invitationModel } from '../../surveys/invitation.model';
 import { responseModel } from '../../surveys/response.model';
 import { timelineEventModel } from '../customer-event.model';
@@ -35,6 +38,9 @@ export const customerDataSources: readonly CustomerDataSource[] = [
   byCustomerId('transactions', transactionModel),
   byCustomerId('surveyInvitations', invitationModel),
   byCustomerId('surveyResponses', responseModel),
+  byCustomerId('campaignMemberships', memberModel),
+  byCustomerId('campaignDeliveries', deliveryModel),
+  byCustomerId('campaignCallTasks', callTaskModel),
   {
     // Messages kept in the outbox (no SMTP configured) carry the customer's address and words to them.
     name: 'outboxMessages',
