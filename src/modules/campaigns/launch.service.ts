@@ -4,7 +4,7 @@
  * launch after a crash is safe: members are upserted (an existing decision is kept), deliveries
  * are unique per (campaign, step, customer), and a personal-call task is made once.
  */
-import { trusted, type Connection, type Types } from 'mongoose';
+import { Types, trusted, type Connection } from 'mongoose';
 import type { Logger } from '../../shared/logging';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { recordTimelineEvent } from '../customers/timeline.service';
@@ -51,31 +51,16 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
 }
 
 async function launchBatch(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number, now: Date): Promise<void> {
-  const members = memberModel(connection);
-  // Decide, but keep any decision an earlier (crashed) launch already stored.
-  await members.bulkWrite(
-    customers.map((customer) => ({
-      updateOne: {
-        filter: { campaignId: campaign._id, customerId: customer._id },
-        update: { $setOnInsert: decide(campaign, customer, random) },
-        upsert: true,
-      },
-    })),
-    { ordered: false },
-  );
-  const stored = await members
-    .find({ campaignId: campaign._id, customerId: trusted({ $in: customers.map((customer) => customer._id) }) })
-    .lean<CampaignMember[]>()
-    .exec();
+  const members = await storeDecisions(connection, campaign, customers, random);
   const byCustomer = new Map(customers.map((customer) => [String(customer._id), customer]));
 
-  const holdouts = stored.filter((member) => member.holdout).map((member) => member.customerId);
+  const holdouts = members.filter((member) => member.holdout).map((member) => member.customerId);
   if (holdouts.length > 0) {
     await customerModel(connection).updateMany({ _id: trusted({ $in: holdouts }) }, { $addToSet: { 'engagement.campaignHoldouts': campaign._id } });
   }
 
   const deliveries = [];
-  for (const member of stored) {
+  for (const member of members) {
     if (member.holdout || member.action === 'exclude') continue;
     const customer = byCustomer.get(String(member.customerId));
     if (member.action === 'personal_call') {
@@ -104,6 +89,24 @@ async function launchBatch(connection: Connection, campaign: Campaign, customers
     // Deliveries an earlier launch already wrote are duplicates: exactly what we want to keep.
     if (!isOnlyDuplicates(error)) throw error;
   }
+}
+
+/**
+ * Decides each customer's treatment and stores it. A decision an earlier (crashed) launch
+ * already stored wins: those inserts fail as duplicates and the stored ones are read back.
+ */
+async function storeDecisions(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number): Promise<CampaignMember[]> {
+  const decisions = customers.map((customer) => ({ _id: new Types.ObjectId(), ...decide(campaign, customer, random) }));
+  try {
+    await memberModel(connection).insertMany(decisions, { ordered: false, lean: true });
+    return decisions as CampaignMember[];
+  } catch (error) {
+    if (!isOnlyDuplicates(error)) throw error;
+  }
+  return memberModel(connection)
+    .find({ campaignId: campaign._id, customerId: trusted({ $in: customers.map((customer) => customer._id) }) })
+    .lean<CampaignMember[]>()
+    .exec();
 }
 
 function decide(campaign: Campaign, customer: Customer, random: () => number): Omit<CampaignMember, '_id' | 'createdAt'> {

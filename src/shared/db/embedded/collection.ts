@@ -6,7 +6,7 @@ import type { Document } from 'bson';
 import { ObjectId } from 'bson';
 import { Query } from 'mingo';
 import { DuplicateKeyError, badValue } from './errors';
-import { defaultIndexName, SecondaryIndex, type IndexSpec } from './indexes';
+import { defaultIndexName, SecondaryIndex, type IndexKeys, type IndexSpec } from './indexes';
 import { plainValueAtPath, scalarKind, valueKey } from './keys';
 
 export interface QueryPlan {
@@ -72,9 +72,13 @@ export class Collection {
     const id = valueKey(before._id);
     const keyed = this.checkUnique(id, after);
     // Only indexes whose keys changed are touched: an update of one field leaves the rest alone.
-    const changed = keyed.filter(([index, keys]) => !sameKeys(index.keysOf(before), keys));
+    const changed: Array<[SecondaryIndex, IndexKeys, IndexKeys | null]> = [];
+    for (const [index, keys] of keyed) {
+      const old = index.keysOf(before);
+      if (!sameKeys(old, keys)) changed.push([index, keys, old]);
+    }
     const dropped = [...this.indexes.values()].filter((index) => !keyed.some(([kept]) => kept === index));
-    for (const [index] of changed) index.remove(id, before);
+    for (const [index, , old] of changed) index.remove(id, before, old);
     for (const index of dropped) index.remove(id, before);
     this.docs.set(id, after);
     for (const [index, keys] of changed) index.add(id, after, keys);
@@ -102,21 +106,28 @@ export class Collection {
 
   /** Documents matching `filter`, read through the best index. */
   find(filter: Document = {}): Document[] {
-    const query = new Query(filter);
-    const { candidates } = this.plan(filter);
+    const { candidates, residual } = this.plan(filter);
+    if (Object.keys(residual).length === 0) return [...candidates];
+    const query = new Query(residual);
     const matches: Document[] = [];
     for (const doc of candidates) if (query.test(doc)) matches.push(doc);
     return matches;
   }
 
-  /** Chooses candidates: exact _id, then the smallest equality index hit, then a range scan. */
-  plan(filter: Document): { plan: QueryPlan; candidates: Iterable<Document> } {
+  /**
+   * Chooses candidates: exact _id, then the smallest equality index hit, then a range scan.
+   * `residual` is what is left to check on each candidate: top-level equality conditions that
+   * the lookup itself satisfied are dropped (testing `{_id: {$in: [1000 ids]}}` again on each
+   * candidate costs more than the lookup). `exact: false` (a collation) scans instead.
+   */
+  plan(filter: Document, exact = true): { plan: QueryPlan; candidates: Iterable<Document>; residual: Document } {
+    if (!exact) return { plan: { stage: 'COLLSCAN' }, candidates: this.docs.values(), residual: filter };
     const conditions = topLevelConditions(filter);
     const idCondition = conditions.get('_id');
     const idValues = idCondition ? equalityValues(idCondition) : null;
-    if (idValues) return { plan: { stage: 'IDHACK' }, candidates: this.resolveAll(idValues.map(valueKey)) };
+    if (idValues) return { plan: { stage: 'IDHACK' }, candidates: this.resolveAll(idValues.map(valueKey)), residual: without(filter, ['_id']) };
 
-    let best: { index: SecondaryIndex; ids: Iterable<string>; size: number } | null = null;
+    let best: { index: SecondaryIndex; ids: Iterable<string>; size: number; covered: string[] } | null = null;
     for (const index of this.indexes.values()) {
       if (!index.narrowsQueries) continue;
       // Equality on the longest prefix of the index's fields (status, then status + tier …).
@@ -129,18 +140,18 @@ export class Collection {
       }
       if (prefix.length > 0) {
         const ids = index.lookupEqual(prefix);
-        if (!best || ids.size < best.size) best = { index, ids, size: ids.size };
+        if (!best || ids.size < best.size) best = { index, ids, size: ids.size, covered: index.fields.slice(0, prefix.length) };
         continue;
       }
       const condition = conditions.get(index.fields[0]);
       const range = condition === undefined ? null : rangeBounds(condition);
       if (range && index.supportsRange) {
         const ids = index.lookupRange(range.lower, range.upper, (id) => this.docs.get(id));
-        if (!best || ids.length < best.size) best = { index, ids, size: ids.length };
+        if (!best || ids.length < best.size) best = { index, ids, size: ids.length, covered: [] };
       }
     }
-    if (best) return { plan: { stage: 'IXSCAN', indexName: best.index.name }, candidates: this.resolveAll(best.ids) };
-    return { plan: { stage: 'COLLSCAN' }, candidates: this.docs.values() };
+    if (best) return { plan: { stage: 'IXSCAN', indexName: best.index.name }, candidates: this.resolveAll(best.ids), residual: without(filter, best.covered) };
+    return { plan: { stage: 'COLLSCAN' }, candidates: this.docs.values(), residual: filter };
   }
 
   private *resolveAll(ids: Iterable<string>): Iterable<Document> {
@@ -150,8 +161,8 @@ export class Collection {
     }
   }
 
-  private checkUnique(id: string, doc: Document): Array<[SecondaryIndex, string[]]> {
-    const keyed: Array<[SecondaryIndex, string[]]> = [];
+  private checkUnique(id: string, doc: Document): Array<[SecondaryIndex, IndexKeys]> {
+    const keyed: Array<[SecondaryIndex, IndexKeys]> = [];
     for (const index of this.indexes.values()) {
       const keys = index.keysOf(doc);
       if (!keys) continue;
@@ -168,8 +179,19 @@ export class Collection {
   }
 }
 
-function sameKeys(a: string[] | null, b: string[]): boolean {
-  return a !== null && a.length === b.length && a.every((key, i) => key === b[i]);
+/** The filter without the given top-level fields (those inside an $and stay and are checked again). */
+function without(filter: Document, fields: string[]): Document {
+  if (!fields.some((field) => field in filter)) return filter;
+  const rest: Document = {};
+  for (const [key, value] of Object.entries(filter)) if (!fields.includes(key)) rest[key] = value;
+  return rest;
+}
+
+function sameKeys(a: IndexKeys | null, b: IndexKeys): boolean {
+  if (a === null) return false;
+  const x = a.levels[a.levels.length - 1];
+  const y = b.levels[b.levels.length - 1];
+  return x.length === y.length && x.every((key, i) => key === y[i]);
 }
 
 /** Field → condition for the filter's top level and its top-level $and clauses. */

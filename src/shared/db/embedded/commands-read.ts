@@ -85,8 +85,10 @@ export function findDocuments(collection: Collection | undefined, command: Docum
   if (!collection) return [];
   const filter = (command.filter ?? {}) as Document;
   const projection = command.projection && Object.keys(command.projection).length > 0 ? (command.projection as Document) : undefined;
-  const query = new Query(filter, collationOptions(command.collation));
-  const candidates = collection.plan(filter).candidates;
+  const collation = collationOptions(command.collation);
+  const { candidates, residual } = collection.plan(filter, !collation);
+  const query = new Query(residual, collation);
+  const checks = Object.keys(residual).length > 0;
   const sort = command.sort && Object.keys(command.sort).length > 0 ? (command.sort as Record<string, 1 | -1>) : undefined;
   const skip = optionalNumber(command.skip) ?? 0;
   const limit = Math.abs(optionalNumber(command.limit) ?? 0);
@@ -95,7 +97,7 @@ export function findDocuments(collection: Collection | undefined, command: Docum
     // (findOne, claim queries and pages do not read the whole collection).
     const page: Document[] = [];
     for (const doc of candidates) {
-      if (!query.test(doc)) continue;
+      if (checks && !query.test(doc)) continue;
       page.push(doc);
       if (page.length >= skip + limit) break;
     }

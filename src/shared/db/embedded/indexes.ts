@@ -5,7 +5,7 @@
  */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
-import { plainValueAtPath, scalarKind, scalarOrder, valueKey, valuesAtPath } from './keys';
+import { fieldValues, plainValueAtPath, scalarKind, scalarOrder, valueKey } from './keys';
 import { badValue } from './errors';
 
 export interface IndexSpec extends Document {
@@ -19,6 +19,12 @@ export interface IndexSpec extends Document {
 }
 
 type SortedEntry = { kind: string; order: number | string; id: string };
+
+/** A document's keys in one index: per depth of the key pattern, and whether it is multikey. */
+export interface IndexKeys {
+  levels: string[][];
+  multikey: boolean;
+}
 
 export class SecondaryIndex {
   readonly name: string;
@@ -53,23 +59,33 @@ export class SecondaryIndex {
     return !this.sparse && !this.partial && !this.spec.collation;
   }
 
-  /** The keys a document has in this index; null when the index does not cover it. */
-  keysOf(doc: Document): string[] | null {
+  /**
+   * The keys a document has in this index, level by level: `[depth 1 keys, …, full keys]`
+   * (compound prefixes first); null when the index does not cover the document. Computed once
+   * per write and reused for the unique check, the entries and the prefixes.
+   */
+  keysOf(doc: Document): IndexKeys | null {
     if (this.partial && !this.partial.test(doc)) return null;
-    const perField = this.fields.map((field) => valuesAtPath(doc, field));
-    if (this.sparse && perField.every((values) => values.length === 1 && values[0] === undefined)) return null;
-    let keys = [''];
-    for (const values of perField) {
-      const distinct = [...new Set(values.map(valueKey))];
-      keys = keys.flatMap((head) => distinct.map((k) => (head ? `${head}\u0001${k}` : k)));
+    const levels: string[][] = [];
+    let keys: string[] = [];
+    let allMissing = true;
+    let multikey = false;
+    for (const [depth, field] of this.fields.entries()) {
+      const { values, viaArray } = fieldValues(doc, field);
+      if (viaArray || values.length > 1) multikey = true;
+      if (values.length !== 1 || values[0] !== undefined) allMissing = false;
+      const encoded = values.length === 1 ? [valueKey(values[0])] : [...new Set(values.map(valueKey))];
+      keys = depth === 0 ? encoded : keys.flatMap((head) => encoded.map((k) => `${head}\u0001${k}`));
+      levels.push(keys);
     }
-    return keys;
+    if (this.sparse && allMissing) return null;
+    return { levels, multikey };
   }
 
-  /** The id of a document other than `selfId` that already holds one of `keys`, if any. */
-  conflictFor(keys: string[], selfId: string): string | undefined {
+  /** The id of a document other than `selfId` that already holds one of its keys, if any. */
+  conflictFor(keys: IndexKeys, selfId: string): string | undefined {
     if (!this.unique) return undefined;
-    for (const key of keys) {
+    for (const key of keys.levels[keys.levels.length - 1]) {
       const holders = this.entries.get(key);
       if (!holders) continue;
       for (const holder of holders) if (holder !== selfId) return holder;
@@ -79,19 +95,18 @@ export class SecondaryIndex {
 
   add(id: string, doc: Document, keys = this.keysOf(doc)): void {
     if (!keys) return;
-    for (const key of keys) addTo(this.entries, key, id);
-    for (const [k, map] of this.prefixes.entries()) for (const key of this.prefixKeys(doc, k + 1)) addTo(map, key, id);
-    if (!this.multikey && this.fields.some((field) => valuesAtPath(doc, field).length > 1 || Array.isArray(plainValueAtPath(doc, field)))) {
-      this.multikey = true;
-    }
+    const full = keys.levels.length - 1;
+    for (const key of keys.levels[full]) addTo(this.entries, key, id);
+    for (let depth = 0; depth < full; depth++) for (const key of keys.levels[depth]) addTo(this.prefixes[depth], key, id);
+    if (keys.multikey) this.multikey = true;
     this.sorted = null;
   }
 
-  remove(id: string, doc: Document): void {
-    const keys = this.keysOf(doc);
+  remove(id: string, doc: Document, keys = this.keysOf(doc)): void {
     if (!keys) return;
-    for (const key of keys) removeFrom(this.entries, key, id);
-    for (const [k, map] of this.prefixes.entries()) for (const key of this.prefixKeys(doc, k + 1)) removeFrom(map, key, id);
+    const full = keys.levels.length - 1;
+    for (const key of keys.levels[full]) removeFrom(this.entries, key, id);
+    for (let depth = 0; depth < full; depth++) for (const key of keys.levels[depth]) removeFrom(this.prefixes[depth], key, id);
     this.sorted = null;
   }
 
@@ -119,15 +134,6 @@ export class SecondaryIndex {
       if (holders) for (const id of holders) ids.add(id);
     }
     return ids;
-  }
-
-  private prefixKeys(doc: Document, depth: number): string[] {
-    let keys = [''];
-    for (const field of this.fields.slice(0, depth)) {
-      const distinct = [...new Set(valuesAtPath(doc, field).map(valueKey))];
-      keys = keys.flatMap((head) => distinct.map((k) => (head ? `${head}\u0001${k}` : k)));
-    }
-    return keys;
   }
 
   /** Range lookups are exact only on single-valued fields. */

@@ -78,6 +78,27 @@ function collect(value: unknown, parts: string[], depth: number, out: unknown[])
   collect(next, parts, depth + 1, out);
 }
 
+/** valuesAtPath, and whether the path went through an array (the field is then multikey). */
+export function fieldValues(doc: Document, path: string): { values: unknown[]; viaArray: boolean } {
+  // The common case: a plain top-level scalar, without splitting or recursion.
+  if (!path.includes('.')) {
+    const value = doc[path];
+    if (!Array.isArray(value)) return { values: [value], viaArray: false };
+  }
+  const values = valuesAtPath(doc, path);
+  let viaArray = false;
+  let current: unknown = doc;
+  for (const part of path.split('.')) {
+    if (Array.isArray(current)) {
+      viaArray = true;
+      break;
+    }
+    if (current === null || typeof current !== 'object') break;
+    current = (current as Document)[part];
+  }
+  return { values, viaArray: viaArray || Array.isArray(current) };
+}
+
 /** Reads a dotted path without array expansion (for building keyValue in error messages). */
 export function plainValueAtPath(doc: Document, path: string): unknown {
   let value: unknown = doc;
