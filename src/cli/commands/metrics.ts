@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { PeriodMetrics } from '../../modules/customers/metrics/churn-metrics';
 import { metricsQuerySchema } from '../../modules/customers/metrics/metrics.schemas';
 import { churnReport, type ChurnReport } from '../../modules/customers/metrics/metrics.service';
+import { valueTiers } from '../../modules/customers/vocabulary';
 import { CliDatabaseError, withDatabase } from '../database';
 import type { CliCommand } from '../types';
 
@@ -66,7 +67,7 @@ function detailLines(p: PeriodMetrics): string[] {
   const causes = Object.entries(p.byCause)
     .sort(([, a], [, b]) => b!.lost - a!.lost)
     .map(([cause, figures]) => `${cause} ${figures!.lost} (${figures!.share}%)`);
-  const tiers = Object.entries(p.byTier).map(([tier, figures]) => `${tier} ${rate(figures!.churnRate)}%`);
+  const tiers = [...valueTiers, 'none' as const].filter((tier) => p.byTier[tier]).map((tier) => `${tier} ${rate(p.byTier[tier]!.churnRate)}%`);
   return [`${p.period}  lost by cause: ${causes.join(', ') || 'none'}`, `${' '.repeat(p.period.length)}  churn by tier: ${tiers.join(', ')}`];
 }
 

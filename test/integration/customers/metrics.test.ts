@@ -10,7 +10,7 @@ const day = (text: string) => new Date(`${text}T00:00:00Z`);
 const tier = (value: string) => ({ clv: 1, tier: value, rfm: { recencyDays: null, frequencyChange: null, monetaryChange: null, level: 'none' }, computedAt: new Date() });
 
 /**
- * Seven customers over the first quarter of 2025 (hand-computed figures in the tests below):
+ * Eight customers over the first quarter of 2025 (hand-computed figures in the tests below):
  *   A  signed up 2024-06, stays                              VIP
  *   B  signed up 2024-07, lost 2025-01-15 (price)            A
  *   C  signed up 2024-08, lost 2025-02-10 (service), back 2025-03-05 with 50 a month   B
@@ -18,6 +18,7 @@ const tier = (value: string) => ({ clv: 1, tier: value, rfm: { recencyDays: null
  *   E  signed up 2025-01-10, stays                           C
  *   F  signed up 2025-02-01, lost 2025-03-15 (natural)       D
  *   G  signed up 2024-01, lost 2024-12-01 (competitor), before the report
+ *   H  churned on an unknown date: left out
  */
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -38,6 +39,8 @@ beforeAll(async () => {
     { source: 'm', externalId: 'E', signupDate: day('2025-01-10'), value: tier('C') },
     { source: 'm', externalId: 'F', signupDate: day('2025-02-01'), status: 'churned', churns: [{ at: day('2025-03-15') }], cause: cause('natural'), value: tier('D') },
     { source: 'm', externalId: 'G', signupDate: day('2024-01-01'), status: 'churned', churns: [{ at: day('2024-12-01') }], cause: cause('competitor') },
+    // Churned at an unknown date (an imported file without dates): in no period, and not a customer.
+    { source: 'm', externalId: 'H', status: 'churned', cause: cause('price'), value: tier('VIP') },
   ]);
   const invitation = (sentAt: string, answeredAt?: string, status = 'sent') => ({
     customerId: new Types.ObjectId(),

@@ -31,16 +31,23 @@ export async function churnReport(connection: Connection, query: MetricsQuery, n
   };
 }
 
-/** Every customer's signup, churn episodes, tier and cause: the little the metrics need. */
+type HistoryFields = Pick<Customer, 'status' | 'signupDate' | 'churns' | 'value' | 'cause'>;
+
+/**
+ * Every customer's signup, churn episodes, tier and cause: the little the metrics need. A
+ * customer known to be churned without a churn date (a file without dates) is left out: we
+ * cannot tell in which period they were lost, nor count them as a customer.
+ */
 async function loadHistories(connection: Connection): Promise<CustomerHistory[]> {
   const histories: CustomerHistory[] = [];
   const cursor = customerModel(connection)
-    .find({}, { signupDate: 1, churns: 1, 'value.tier': 1, 'cause.code': 1 })
-    .lean<Pick<Customer, 'signupDate' | 'churns' | 'value' | 'cause'>>()
+    .find({}, { status: 1, signupDate: 1, churns: 1, 'value.tier': 1, 'cause.code': 1 })
+    .lean<HistoryFields>()
     .batchSize(1000)
     .cursor();
   for await (const customer of cursor) {
-    const { signupDate, churns, value, cause } = customer as Pick<Customer, 'signupDate' | 'churns' | 'value' | 'cause'>;
+    const { status, signupDate, churns, value, cause } = customer as HistoryFields;
+    if (status === 'churned' && !churns?.length) continue;
     histories.push({ signupDate, churns: churns ?? [], tier: value?.tier, cause: cause?.code });
   }
   return histories;
