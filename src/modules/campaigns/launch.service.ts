@@ -34,14 +34,22 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
     .lean<Customer[]>()
     .cursor({ batchSize });
 
+  // One batch is written while the next is read: the database and this process work at once.
+  let writing: Promise<unknown> = Promise.resolve();
+  let failure: unknown;
   let batch: Customer[] = [];
   for await (const customer of cursor as AsyncIterable<Customer>) {
     batch.push(customer);
     if (batch.length >= batchSize) {
-      await launchBatch(connection, campaign, batch, random, now);
+      const full = batch;
       batch = [];
+      await writing;
+      if (failure) throw failure;
+      writing = launchBatch(connection, campaign, full, random, now).catch((error: unknown) => (failure = error));
     }
   }
+  await writing;
+  if (failure) throw failure;
   if (batch.length > 0) await launchBatch(connection, campaign, batch, random, now);
 
   const members = await memberModel(connection).countDocuments({ campaignId: campaign._id });

@@ -1,0 +1,185 @@
+/**
+ * npm run bench:campaign — a win-back campaign to 100k customers on the embedded database
+ * (journaled data folder), each figure next to a baseline measured in the same run:
+ *   - enqueue: deliveries written per second by the launch (stream the audience, decide each
+ *     member, write members and deliveries) vs raw insertMany of as many documents (target ≥ 0.5);
+ *   - send: campaign messages per second to a loopback SMTP sink vs raw nodemailer to the
+ *     same sink with the same number of connections (target ≥ 0.5);
+ *   - peak RSS growth of the launching process during the launch (target < 100 MB): the
+ *     database runs as its own process (`npm run db`), so its data does not count.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import mongoose, { Types } from 'mongoose';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { changeCampaignState, createCampaign } from '../../src/modules/campaigns/campaigns.service';
+import { deliveryModel } from '../../src/modules/campaigns/delivery.model';
+import { runCampaigns } from '../../src/modules/campaigns/runner.service';
+import { customerModel } from '../../src/modules/customers/customer.model';
+import { configureMongoose } from '../../src/shared/db/connection';
+import { projectRoot } from '../../src/shared/paths';
+import { createLogger } from '../../src/shared/logging';
+import { createEmailRenderer, createMailer } from '../../src/shared/mail';
+
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
+const SENDS = Number(process.env.BENCH_SENDS ?? 2_000);
+const CONNECTIONS = 4;
+
+async function main(): Promise<void> {
+  configureMongoose();
+  const dbPath = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-campaign-'));
+  const database = await startDatabaseProcess(dbPath);
+  const connection = await mongoose.createConnection(`${database.uri}bench`).asPromise();
+  const sink = await startDrainingSink();
+  await customerModel(connection).init();
+  await deliveryModel(connection).init();
+
+  process.stdout.write(`seeding ${CUSTOMERS.toLocaleString('en')} customers…\n`);
+  for (let start = 0; start < CUSTOMERS; start += 5000) {
+    await connection.db!.collection('customers').insertMany(
+      Array.from({ length: Math.min(5000, CUSTOMERS - start) }, (_, k) => customer(start + k)),
+      { ordered: false },
+    );
+  }
+
+  // Baseline 1: raw insertMany of as many delivery-shaped documents.
+  const scratch = connection.db!.collection('bench_raw_deliveries');
+  await scratch.createIndex({ campaignId: 1, step: 1, customerId: 1 }, { unique: true });
+  const rawCampaign = new Types.ObjectId();
+  const rawStarted = performance.now();
+  for (let start = 0; start < CUSTOMERS; start += 1000) {
+    await scratch.insertMany(Array.from({ length: Math.min(1000, CUSTOMERS - start) }, () => ({ campaignId: rawCampaign, step: 0, customerId: new Types.ObjectId(), state: 'pending', dueAt: new Date(), timezone: 'UTC', tier: 'B', cause: 'price', attempts: 0 })));
+  }
+  const rawInsertRate = CUSTOMERS / ((performance.now() - rawStarted) / 1000);
+  await scratch.drop();
+
+  // The launch.
+  const mailer = createMailer({ connection, from: 'offers@example.com', smtpUrl: sink.url });
+  const deps = { connection, mailer, renderer: createEmailRenderer({ cache: true }), baseUrl: 'https://crm.example.com', logger: createLogger({ level: 'silent' }) };
+  const campaign = await createCampaign(
+    connection,
+    {
+      name: 'Bench',
+      audience: { match: 'all', groups: [{ match: 'all', conditions: [{ field: 'status', op: 'in', value: ['churned'] }] }] },
+      offers: [{ tiers: ['*'], causes: ['*'], action: 'discount', discountPercent: 20, variants: [{ key: 'A', weight: 1, subject: { en: 'Come back, {{name}}', 'zh-CN': '' }, body: { en: '{{causeText}} Here is {{offer}}.', 'zh-CN': '' } }] }],
+      holdoutPercent: 10,
+      steps: [{ day: 0 }],
+      schedule: { startAt: new Date(Date.now() - 60_000), windowStartHour: 0, windowEndHour: 24, weekdaysOnly: false, throttlePerMinute: 100_000, frequencyCapDays: 0, defaultTimezone: 'UTC' },
+      landingUrl: 'https://shop.example.com/back',
+    },
+    'bench',
+  );
+  await changeCampaignState(connection, String(campaign._id), 'schedule');
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
+  const launchStarted = performance.now();
+  await runCampaigns(deps, {});
+  const launchSeconds = (performance.now() - launchStarted) / 1000;
+  clearInterval(sampler);
+  const enqueued = await deliveryModel(connection).countDocuments({ campaignId: campaign._id });
+  const enqueueRate = enqueued / launchSeconds;
+
+  // Sending (a slice: the whole 100k at SMTP speed would take many minutes).
+  let sent = 0;
+  const sendStarted = performance.now();
+  while (sent < SENDS) {
+    const report = await runCampaigns(deps, { batchSize: 500, concurrency: CONNECTIONS });
+    if (report.sent === 0) break;
+    sent += report.sent;
+  }
+  const sendRate = sent / ((performance.now() - sendStarted) / 1000);
+
+  // Baseline 2: raw nodemailer, same sink, same number of connections.
+  const raw = nodemailer.createTransport({ host: '127.0.0.1', port: sink.port, pool: true, maxConnections: CONNECTIONS });
+  let rawSent = 0;
+  const rawSendStarted = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (rawSent < sent) {
+        rawSent++;
+        await raw.sendMail({ from: 'offers@example.com', to: `raw${rawSent}@example.com`, subject: 'Come back', text: 'Here is 20% off.', html: '<p>Here is 20% off.</p>' });
+      }
+    }),
+  );
+  const rawSendRate = rawSent / ((performance.now() - rawSendStarted) / 1000);
+  raw.close();
+  mailer.close();
+  await sink.close();
+  await connection.close();
+  await database.stop();
+  fs.rmSync(dbPath, { recursive: true, force: true });
+
+  const row = (label: string, value: string) => process.stdout.write(`${label.padEnd(52)} ${value}\n`);
+  process.stdout.write(`\ncampaign to ${CUSTOMERS.toLocaleString('en')} customers, embedded database (journaled), node ${process.version}\n\n`);
+  row('raw insertMany (baseline)', `${Math.round(rawInsertRate).toLocaleString('en')} documents/s`);
+  row(`launch: ${enqueued.toLocaleString('en')} deliveries enqueued in ${launchSeconds.toFixed(1)} s`, `${Math.round(enqueueRate).toLocaleString('en')} deliveries/s`);
+  row('  enqueue / raw insertMany', `${(enqueueRate / rawInsertRate).toFixed(2)}   (target >= 0.5)`);
+  row('raw nodemailer to the sink (baseline)', `${Math.round(rawSendRate)} messages/s`);
+  row(`campaign sends (${sent} messages)`, `${Math.round(sendRate)} messages/s`);
+  row('  send / raw nodemailer', `${(sendRate / rawSendRate).toFixed(2)}   (target >= 0.5)`);
+  row('peak RSS growth during the launch', `${((rssPeak - rssBefore) / 1024 / 1024).toFixed(0)} MB   (target < 100 MB)`);
+}
+
+function customer(i: number) {
+  return {
+    source: 'bench',
+    externalId: `b${i}`,
+    name: `Customer ${i}`,
+    email: `customer${i}@example.com`,
+    locale: i % 3 === 0 ? 'zh-CN' : 'en',
+    status: 'churned',
+    churnedAt: new Date(Date.UTC(2026, 0, 1) + (i % 300) * 86_400_000),
+    contact: { emailConsent: true, doNotContact: false },
+    cause: { code: ['price', 'competitor', 'service', 'product'][i % 4], source: 'import', setAt: new Date() },
+    value: { clv: i % 5000, tier: ['VIP', 'A', 'B', 'C', 'D'][i % 5], rfm: { level: 'none' }, computedAt: new Date() },
+    revenue: { monthly: 20 + (i % 80) },
+    engagement: { campaignHoldouts: [] },
+    tags: [],
+    searchKeys: [],
+    churns: [],
+    attributes: {},
+  };
+}
+
+/** The embedded database as its own process, as `npm run db` runs it (built by prebench). */
+async function startDatabaseProcess(dbPath: string): Promise<{ uri: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/src/shared/db/embedded/cli.js'), '--port', '0', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const uri = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
+      if (match) resolve(`mongodb://127.0.0.1:${match[1]}/`);
+    });
+    child.once('exit', (code) => reject(new Error(`database process exited (${code})`)));
+  });
+  return { uri, stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }) };
+}
+
+/** An SMTP server that accepts and discards: the measure is the sender, not the sink. */
+async function startDrainingSink(): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    disableReverseLookup: true,
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => callback());
+    },
+  });
+  server.server.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as import('node:net').AddressInfo).port;
+  return { url: `smtp://127.0.0.1:${port}`, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
