@@ -11,9 +11,10 @@
  * The load generator (autocannon) runs in a child process, so it does not share the server's
  * event loop. After the run, the stored responses must equal the 2xx submissions the server sent.
  *
- * Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_INVITATIONS (40000), and
+ * Settings: BENCH_SECONDS (10), BENCH_CONNECTIONS (10), BENCH_INVITATIONS (40000),
  * BENCH_PROFILE=<file.cpuprofile> to record the server's CPU profile during the survey load
- * (open it in Chrome DevTools or speedscope).
+ * (open it in Chrome DevTools or speedscope), and MONGODB_URI to use a database server
+ * elsewhere (a real MongoDB, or `npm run db` in its own process) instead of the in-process one.
  */
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,6 +41,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
 const INVITATIONS = Number(process.env.BENCH_INVITATIONS ?? 40_000);
 const PROFILE = process.env.BENCH_PROFILE;
+const EXTERNAL_DB = process.env.MONGODB_URI;
 const TARGET_RATIO = 0.5;
 
 /** What the parent asks the load generator to run. */
@@ -85,10 +87,12 @@ async function main(): Promise<void> {
   // Express turns its view cache on from NODE_ENV, as in a production server.
   process.env.NODE_ENV = 'production';
   const dbPath = mkdtempSync(path.join(tmpdir(), 'bench-survey-'));
-  const database = await startEmbeddedMongo({ dbPath });
+  // MONGODB_URI: a real MongoDB, or the embedded one run as its own process (npm run db).
+  const database = EXTERNAL_DB ? undefined : await startEmbeddedMongo({ dbPath });
+  const dbName = `bench_survey_${Date.now()}`;
   configureMongoose();
   // Command events let the report say how many database round trips one submission costs.
-  const connection = await mongoose.createConnection(database.uri, { dbName: 'bench', monitorCommands: true }).asPromise();
+  const connection = await mongoose.createConnection(EXTERNAL_DB ?? database!.uri, { dbName, monitorCommands: true }).asPromise();
   let commands = 0;
   connection.getClient().on('commandStarted', () => commands++);
   try {
@@ -117,8 +121,9 @@ async function main(): Promise<void> {
     const healthy = stored === surveyServer.okCount() && causesSet === stored && survey.exhausted === 0;
     if (!healthy) process.exitCode = 1;
   } finally {
+    if (EXTERNAL_DB) await connection.dropDatabase();
     await connection.close();
-    await database.close();
+    await database?.close();
     rmSync(dbPath, { recursive: true, force: true });
   }
 }
@@ -355,7 +360,8 @@ function report(survey: LoadResult, bare: LoadResult, checks: { stored: number; 
     ['survey submission  POST /s/:token', survey],
     ['bare Express JSON  POST /echo', bare],
   ];
-  console.log(`\nloopback, ${CONNECTIONS} connections, ${SECONDS} s each, node ${process.version}\n`);
+  const where = EXTERNAL_DB ? 'database at MONGODB_URI' : 'embedded database in this process, journaled temp folder';
+  console.log(`\nloopback, ${CONNECTIONS} connections, ${SECONDS} s each, ${where}, node ${process.version}\n`);
   console.log(`${''.padEnd(34)}  ${'req/s'.padStart(8)}  ${'p50 ms'.padStart(7)}  ${'p99 ms'.padStart(7)}  ${'2xx'.padStart(8)}  ${'non-2xx'.padStart(7)}  ${'errors'.padStart(6)}  ${'CPU ms/req'.padStart(10)}`);
   for (const [label, result] of rows) {
     console.log(
