@@ -33,6 +33,23 @@ export interface ChurnCause {
   /** Staff user id or a system name (`telco import`, `classifier`). */
   setBy?: string;
   setAt: Date;
+  /** Classifier results: the signals behind the cause, for staff to see why (src/modules/classification). */
+  explanation?: CauseExplanationItem[];
+  /** The classifier was unsure (the cause is then `other`): the customer waits in the review queue. */
+  needsReview?: boolean;
+  /** The classifier's best guess while `needsReview`: what the review queue offers to confirm. */
+  suggested?: CauseCode;
+  /** When staff confirmed or corrected the cause in the review queue: a label the classifier learns from. */
+  confirmedAt?: Date;
+}
+
+export interface CauseExplanationItem {
+  signal: 'choice' | 'lexicon' | 'model';
+  cause: string;
+  /** The words or choice that drove it (cleaned of markup by the classifier). */
+  evidence: string;
+  /** Share of the cause's final score; negative when it speaks against the cause ("not the price"). */
+  weight: number;
 }
 
 /** One spell of being lost: when it started and, if it ended, when the customer came back. */
@@ -128,6 +145,13 @@ const causeSchema = new Schema<ChurnCause>(
     reason: { type: String, maxlength: 2000 },
     setBy: String,
     setAt: { type: Date, required: true },
+    explanation: {
+      type: [{ signal: { type: String, enum: ['choice', 'lexicon', 'model'] }, cause: String, evidence: { type: String, maxlength: 200 }, weight: Number, _id: false }],
+      default: undefined,
+    },
+    needsReview: Boolean,
+    suggested: { type: String, enum: causeCodes },
+    confirmedAt: Date,
   },
   { _id: false },
 );
@@ -214,6 +238,8 @@ customerSchema.index({ status: 1, 'value.tier': 1, 'cause.code': 1 });
 customerSchema.index({ status: 1, 'value.rfm.level': 1 });
 customerSchema.index({ lastTransactionAt: 1 });
 customerSchema.index({ 'engagement.lastCampaignMessageAt': 1 });
+// The classification review queue (src/modules/classification/review-queue.service.ts).
+customerSchema.index({ 'cause.needsReview': 1 }, { sparse: true });
 
 // Saves through a document keep the search keys current; bulk writes set them explicitly.
 customerSchema.pre('validate', function keepSearchKeys() {
