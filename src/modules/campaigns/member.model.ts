@@ -21,6 +21,10 @@ export interface CampaignMember {
   recoveredRevenue?: number;
   /** The step whose message the win-back is attributed to. */
   wonBackStep?: number;
+  /** When the customer used the campaign's coupon code, as the host reported it. */
+  couponRedeemedAt?: Date;
+  /** The order the coupon was used on. */
+  couponOrderValue?: number;
   createdAt: Date;
 }
 
@@ -37,6 +41,8 @@ const memberSchema = new Schema<CampaignMember>(
     wonBackAt: Date,
     recoveredRevenue: Number,
     wonBackStep: Number,
+    couponRedeemedAt: Date,
+    couponOrderValue: Number,
   },
   { collection: 'campaign_members', timestamps: { createdAt: true, updatedAt: false }, versionKey: false },
 );

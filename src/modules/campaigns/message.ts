@@ -15,7 +15,7 @@ import { renderTemplate, type MergeValues } from './templates';
 
 type Locale = 'en' | 'zh-CN';
 
-export async function composeMessage(deps: CampaignMailDependencies, campaign: Campaign, delivery: CampaignDelivery, customer: Customer): Promise<OutgoingMail & { messageId: string }> {
+export async function composeMessage(deps: Pick<CampaignMailDependencies, 'connection' | 'renderer' | 'baseUrl'>, campaign: Campaign, delivery: CampaignDelivery, customer: Customer): Promise<OutgoingMail & { messageId: string }> {
   const locale: Locale = customer.locale === 'zh-CN' ? 'zh-CN' : 'en';
   const member = ruleOf(campaign, delivery);
   const variant = member?.variants.find((candidate) => candidate.key === delivery.variant) ?? member?.variants[0];

@@ -25,6 +25,7 @@ export const timelineEventTypes = [
   // Written by the campaigns module.
   'campaign_message',
   'call_task',
+  'campaign_reply',
 ] as const;
 export type TimelineEventType = (typeof timelineEventTypes)[number];
 
