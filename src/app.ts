@@ -16,6 +16,9 @@ import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
 import { segmentRoutes } from './modules/segments/segments.routes';
 import { attributeOnWinBack } from './modules/campaigns/attribution.service';
+import { campaignsApiRoutes } from './modules/campaigns/campaigns.api-routes';
+import { campaignPublicRoutes } from './modules/campaigns/campaigns.public-routes';
+import { campaignRoutes } from './modules/campaigns/campaigns.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
@@ -63,6 +66,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(healthRoutes({ connection, logger, jobWorker: deps.runsJobs ? scheduler : undefined }));
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
   app.use(surveyPublicRoutes({ connection }));
+  app.use(campaignPublicRoutes({ connection }));
   inviteOnChurn(connection);
   attributeOnWinBack(connection);
 
@@ -76,9 +80,11 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/v1', apiKeyAuthentication((token) => authenticateApiKey(connection, token)));
   app.use(accountsRoutes({ config, connection, passport: staffPassport }));
   app.use('/api/v1', customersApiRoutes({ connection }));
+  app.use('/api/v1', campaignsApiRoutes({ connection }));
   app.use(customerRoutes({ connection }));
   app.use(homeRoutes());
   app.use(segmentRoutes({ connection }));
+  app.use(campaignRoutes({ connection, baseUrl: config.http.baseUrl }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.
