@@ -12,7 +12,8 @@ export function localInputOf(at: Date, timeZone: string): string {
 
 /**
  * The moment a `YYYY-MM-DDTHH:mm` wall-clock time names in `timeZone`; null when the text is no
- * such time. A time skipped by a daylight-saving change resolves to the moment an hour later.
+ * such time. Around daylight-saving changes it does what calendars do: a time that happens twice
+ * is its first occurrence, and a skipped time moves forward by the gap (02:30 → 03:30).
  */
 export function dateFromLocalInput(text: string, timeZone: string): Date | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(text.trim());
@@ -22,11 +23,14 @@ export function dateFromLocalInput(text: string, timeZone: string): Date | null 
   const check = new Date(asUtc);
   if (check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day || hour > 23 || minute > 59) return null;
   const zone = knownZone(timeZone);
-  // The zone's offset at the guess, then again at the result (they differ across a DST change).
-  let result = asUtc - offsetAt(asUtc, zone);
-  result = asUtc - offsetAt(result, zone);
-  return new Date(result);
+  // The zone's offsets half a day either side cover any change on that day.
+  const offsetBefore = offsetAt(asUtc - HALF_DAY, zone);
+  const offsetAfter = offsetAt(asUtc + HALF_DAY, zone);
+  const matching = [asUtc - offsetBefore, asUtc - offsetAfter].filter((candidate) => offsetAt(candidate, zone) === asUtc - candidate);
+  return new Date(matching.length > 0 ? Math.min(...matching) : asUtc - offsetBefore);
 }
+
+const HALF_DAY = 43_200_000;
 
 // ---------------------------------------------------------------------------------------------
 
