@@ -12,6 +12,7 @@ import { changeCampaignState, createCampaign } from '../../../src/modules/campai
 import { deliveryModel } from '../../../src/modules/campaigns/delivery.model';
 import { runCampaigns } from '../../../src/modules/campaigns/runner.service';
 import type { CampaignMailDependencies } from '../../../src/modules/campaigns/send.service';
+import { customerModel } from '../../../src/modules/customers/customer.model';
 import { createSegment } from '../../../src/modules/segments/segments.service';
 import { createLogger } from '../../../src/shared/logging';
 import { createEmailRenderer, createMailer, type Mailer } from '../../../src/shared/mail';
@@ -54,7 +55,7 @@ async function audienceOf(count: number, customer: { tier?: string; cause?: stri
   const customers = await Promise.all(Array.from({ length: count }, () => churned(db.connection, customer.tier ?? 'B', customer.cause ?? 'price', { plan, ...(customer.name ? { name: customer.name } : {}) })));
   const definition = { match: 'all', groups: [{ match: 'all', conditions: [{ field: 'plan', op: 'in', value: [plan] }] }] };
   const segment = await createSegment(db.connection, { name: `Segment ${plan}`, definition }, 'test');
-  return { segment, customers, definition: segment.definition as CampaignDraftInput['audience'] };
+  return { segment, customers, plan, definition: segment.definition as CampaignDraftInput['audience'] };
 }
 
 /** The form's fields for a valid campaign, as the page posts them. */
@@ -187,6 +188,32 @@ describe('creating and editing a campaign', () => {
     const refused = await marketer.get(`/campaigns/${campaign._id}/edit`);
     expect(refused.status).toBe(409);
     expect(await refused.text()).toContain('only drafts and scheduled campaigns can be edited');
+  });
+
+  test('when a campaign draft is posted as JSON, then it is created, or refused with 400 naming the fields', async () => {
+    const { definition } = await audienceOf(1);
+    const postJson = async (body: unknown) =>
+      marketer.fetch('/campaigns', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': await marketer.csrfToken() }, body: JSON.stringify(body) });
+    const name = `JSON ${randomUUID().slice(0, 6)}`;
+
+    const created = await postJson(draft({ audience: definition, name }));
+    const refused = await postJson(draft({ audience: definition, name: `${name} refused`, offers: [{ tiers: ['*'], causes: ['*'], action: 'discount', discountPercent: 150, variants: [] }] }));
+
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { campaign: { state: string } }).campaign.state).toBe('draft');
+    expect(refused.status).toBe(400);
+    const details = ((await refused.json()) as { error: { details: Array<{ field: string }> } }).error.details.map((detail) => detail.field);
+    expect(details).toEqual(expect.arrayContaining(['offers.0.discountPercent', 'offers.0.variants']));
+    expect(await campaignModel(db.connection).countDocuments({ name: `${name} refused` })).toBe(0);
+  });
+
+  test('when the audience has nobody to contact, then the preview says so', async () => {
+    const { segment, plan } = await audienceOf(1);
+    await customerModel(db.connection).updateMany({ plan }, { $set: { 'contact.doNotContact': true } });
+
+    const html = await (await marketer.postForm('/campaigns', formFields(String(segment._id), { action: 'preview' }))).text();
+
+    expect(html).toContain('Nobody in this audience can be contacted right now');
   });
 
   test('when customer success staff open the campaigns, then they are refused', async () => {
