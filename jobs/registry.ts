@@ -3,7 +3,9 @@
  * them with agenda; payloads are checked against the schema before the handler runs.
  */
 import { z } from 'zod';
-import { noLabelsSourceYet } from '../src/modules/classification/training.service';
+import { staffConfirmedLabels } from '../src/modules/classification/labels.service';
+import { reclassifyJobSchema } from '../src/modules/classification/reclassify.service';
+import { classificationReclassify } from './handlers/classification-reclassify';
 import { classificationRetrain } from './handlers/classification-retrain';
 import { customersRecomputeValue } from './handlers/customers-recompute-value';
 import { campaignsRun } from './handlers/campaigns-run';
@@ -57,9 +59,16 @@ export const classificationRetrainJob = defineJob({
     .strict(),
   options: { concurrency: 1, lockLifetimeMs: 30 * 60_000, retries: { attempts: 1, backoffMs: 60_000 } },
   everyMs: 24 * 60 * 60_000,
-  // TODO(lead): pass the customers module's staff-confirmed causes instead of noLabelsSourceYet.
-  handler: classificationRetrain(noLabelsSourceYet),
+  handler: classificationRetrain(staffConfirmedLabels),
+});
+
+export const classificationReclassifyJob = defineJob({
+  name: 'classification.reclassify',
+  description: 'Re-runs the churn-cause classifier over the customers of a filter, in batches (never causes set by staff or interviews).',
+  payload: reclassifyJobSchema,
+  options: { concurrency: 1, lockLifetimeMs: 30 * 60_000, retries: { attempts: 0, backoffMs: 0 } },
+  handler: classificationReclassify,
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob, classificationReclassifyJob];

@@ -19,10 +19,10 @@ export interface ConfirmedLabel extends LabeledComment {
 }
 
 /**
- * Where confirmed labels come from. Injected: the customers module provides staff-confirmed
- * causes; tests pass their own.
+ * Where confirmed labels come from. Injected: the job uses the staff-decided causes of customers
+ * (labels.service.ts); tests pass their own.
  */
-export type LabelsSource = () => Promise<ConfirmedLabel[]>;
+export type LabelsSource = (connection: Connection) => Promise<ConfirmedLabel[]>;
 
 export interface TrainedModel {
   model: TextModel;
@@ -64,7 +64,7 @@ export interface RetrainOutcome {
 
 /** Retrains when enough new labels exist, saving a new active version (the previous one is kept). */
 export async function retrain(connection: Connection, options: RetrainOptions): Promise<RetrainOutcome> {
-  const labels = await options.labelsSource();
+  const labels = await options.labelsSource(connection);
   const active = await activeModelVersion(connection);
   const since = active?.labelsConfirmedUntil?.getTime() ?? -Infinity;
   const newLabels = labels.filter((label) => label.confirmedAt.getTime() > since).length;
@@ -86,9 +86,3 @@ function round(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
 
-/**
- * The labels source the job registry starts with: none yet. The customers module will provide
- * the staff-confirmed causes (with their comments); until then the nightly run finds no new
- * labels and keeps the active (or built-in) model.
- */
-export const noLabelsSourceYet: LabelsSource = async () => [];

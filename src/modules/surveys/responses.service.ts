@@ -7,7 +7,7 @@
 import { trusted, type Connection, type Types } from 'mongoose';
 import { hashLinkToken, looksLikeLinkToken } from '../../shared/security/tokens';
 import type { CauseCode } from '../customers/causes';
-import { customerModel } from '../customers/customer.model';
+import { customerModel, type ChurnCause } from '../customers/customer.model';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { invitationModel, type Invitation } from './invitation.model';
 import { responseModel, type Answer, type SurveyResponse } from './response.model';
@@ -17,7 +17,18 @@ import { surveyVersion } from './surveys.service';
 import { recordSurveyEvent } from './timeline';
 
 /** A cause suggested from free text (the classifier plugs in here). */
-export type TextCauseClassifier = (text: string, locale: string) => Promise<{ code: CauseCode; secondary?: CauseCode; confidence: number } | null>;
+export type TextCauseClassifier = (text: string, locale: string) => Promise<TextCause | null>;
+
+export interface TextCause {
+  code: CauseCode;
+  secondary?: CauseCode;
+  confidence: number;
+  /** Why, for staff on the customer page. */
+  explanation?: ChurnCause['explanation'];
+  /** Unsure: the customer goes to the review queue, with `suggested` as the best guess. */
+  needsReview?: boolean;
+  suggested?: CauseCode;
+}
 
 export type OpenedSurvey =
   | { state: 'open'; invitation: Invitation; survey: Survey }
@@ -67,7 +78,7 @@ export async function submitResponse(connection: Connection, token: unknown, for
       locale: invitation.locale,
       answers,
       mayContact: parsed.data.mayContact === undefined ? undefined : parsed.data.mayContact === 'yes',
-      derivedCause: derivedCause ?? undefined,
+      derivedCause: derivedCause ? { code: derivedCause.code, secondary: derivedCause.secondary, confidence: derivedCause.confidence, source: derivedCause.source } : undefined,
       submittedAt: now,
     });
     response = created.toObject() as SurveyResponse;
@@ -125,7 +136,7 @@ function toAnswers(survey: Survey, data: Record<string, unknown>): Answer[] {
   return answers;
 }
 
-type DerivedCause = NonNullable<SurveyResponse['derivedCause']>;
+type DerivedCause = NonNullable<SurveyResponse['derivedCause']> & Pick<TextCause, 'explanation' | 'needsReview' | 'suggested'>;
 
 /** The causes of the chosen answers: single-choice first (the main reason), then the rest. */
 async function causeFromChoices(survey: Survey, answers: Answer[]): Promise<DerivedCause | null> {
@@ -161,6 +172,9 @@ function freeText(answers: Answer[]): string {
 
 /** Sets the survey's cause on the customer, unless staff or an interview already set one. */
 async function setCauseFromSurvey(connection: Connection, customerId: Types.ObjectId, cause: DerivedCause, reason: string, now: Date): Promise<void> {
+  // A cause read from the customer's words by the classifier says so, with its explanation.
+  const source = cause.source === 'classifier' ? 'classifier' : 'survey';
+  const classified = source === 'classifier' ? { explanation: cause.explanation, needsReview: cause.needsReview || undefined, suggested: cause.suggested } : {};
   const updated = await customerModel(connection)
     .updateOne(
       { _id: customerId, 'cause.source': trusted({ $nin: ['staff', 'interview'] }) },
@@ -170,16 +184,17 @@ async function setCauseFromSurvey(connection: Connection, customerId: Types.Obje
             code: cause.code,
             secondary: cause.secondary,
             confidence: cause.confidence,
-            source: 'survey',
+            source,
             reason: reason.slice(0, 2000) || undefined,
-            setBy: 'survey',
+            setBy: source,
             setAt: now,
+            ...classified,
           },
         },
       },
     )
     .exec();
   if (updated.matchedCount > 0) {
-    await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source: 'survey' } });
+    await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source } });
   }
 }

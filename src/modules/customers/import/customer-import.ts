@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import type { Connection } from 'mongoose';
 import { AppError } from '../../../shared/errors';
+import { classifyImportedReasons } from '../../classification/customer-classification.service';
 import type { CauseCode } from '../causes';
 import type { ColumnMapping } from './mappings';
 import { missingColumns, readRow, type ImportedCustomer } from './row-reading';
@@ -67,6 +68,8 @@ export interface ImportReport {
   rejectionsTruncated: boolean;
   /** Accepted rows by the cause the mapping gave them. */
   causes: Partial<Record<CauseCode, number>>;
+  /** Free-text reasons the mapping could not map, given a cause by the classifier. */
+  classifiedReasons: number;
   durationMs: number;
 }
 
@@ -99,6 +102,9 @@ export async function importCustomers(connection: Connection, input: Readable, o
   const flush = async () => {
     if (batch.length === 0) return;
     addOutcome(report, await upsertImportedBatch(batch, context));
+    // A reason without a cause is the customer's own words: the classifier reads them.
+    const unmapped = batch.filter(({ customer }) => customer.cause?.reason && !customer.cause.code).map(({ customer }) => customer.externalId);
+    report.classifiedReasons += await classifyImportedReasons(connection, { source: report.source, externalIds: unmapped, now });
     batch = [];
     options.onProgress?.({ rows: report.rows, bytes, accepted: report.accepted, rejected: report.rejected });
   };
@@ -191,6 +197,7 @@ function emptyReport(mapping: string, source: string): ImportReport {
     rejections: [],
     rejectionsTruncated: false,
     causes: {},
+    classifiedReasons: 0,
     durationMs: 0,
   };
 }
