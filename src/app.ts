@@ -10,6 +10,9 @@ import { accountsRoutes } from './modules/accounts/accounts.routes';
 import { authenticateApiKey } from './modules/accounts/api-keys.service';
 import { passwordChangeGate } from './modules/accounts/password-change-gate';
 import { createStaffPassport } from './modules/accounts/staff-passport';
+import { classificationAdminRoutes } from './modules/classification/classification-admin.routes';
+import { surveyTextClassifier } from './modules/classification/customer-classification.service';
+import { causeReviewRoutes } from './modules/classification/review.routes';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { customerRoutes } from './modules/customers/customers.routes';
 import { healthRoutes } from './modules/health/health.routes';
@@ -36,8 +39,8 @@ export interface AppDependencies {
   config: Config;
   logger: Logger;
   connection: Connection;
-  /** The job scheduler, when this process has one (its status, the dashboard). */
-  scheduler?: Pick<Scheduler, 'isRunning' | 'dashboard'>;
+  /** The job scheduler, when this process has one (its status, the dashboard, queueing jobs). */
+  scheduler?: Pick<Scheduler, 'isRunning' | 'dashboard'> & Partial<Pick<Scheduler, 'now'>>;
   /** True when this process processes jobs; readiness then requires the scheduler to run. */
   runsJobs?: boolean;
 }
@@ -65,7 +68,7 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(healthRoutes({ connection, logger, jobWorker: deps.runsJobs ? scheduler : undefined }));
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
-  app.use(surveyPublicRoutes({ connection }));
+  app.use(surveyPublicRoutes({ connection, classifyText: surveyTextClassifier(connection) }));
   app.use(campaignPublicRoutes({ connection }));
   inviteOnChurn(connection);
   attributeOnWinBack(connection);
@@ -84,6 +87,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use(customerRoutes({ connection }));
   app.use(homeRoutes());
   app.use(segmentRoutes({ connection }));
+  const jobQueue = scheduler?.now ? { now: scheduler.now.bind(scheduler) } : undefined;
+  app.use(causeReviewRoutes({ connection, scheduler: jobQueue }));
+  app.use(classificationAdminRoutes({ connection, scheduler: jobQueue }));
   app.use(campaignRoutes({ connection, baseUrl: config.http.baseUrl }));
 
   if (scheduler) {
