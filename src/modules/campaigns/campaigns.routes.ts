@@ -13,7 +13,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { Connection } from 'mongoose';
 import { declareRoute } from '../../shared/auth/route-table';
-import { ConflictError, ValidationError } from '../../shared/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { setNotice } from '../../shared/http/notice';
 import { wantsJson } from '../../shared/http/wants-json';
 import { createEmailRenderer, type EmailRenderer } from '../../shared/mail';
@@ -91,14 +91,14 @@ export function campaignRoutes({ connection, baseUrl, renderer = createEmailRend
   });
 
   declareRoute(router, { method: 'get', path: '/campaigns/:id/report.csv', roles: staff }, async (req, res) => {
-    const campaign = await getCampaign(connection, String(req.params.id));
-    const report = await campaignReport(connection, campaign._id);
+    const report = await campaignReport(connection, (await getCampaign(connection, String(req.params.id)))._id);
+    if (!report) throw new NotFoundError('Campaign not found.');
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="campaign-${String(campaign._id)}-report.csv"`,
+      'Content-Disposition': `attachment; filename="campaign-${String(report.campaign._id)}-report.csv"`,
       'Cache-Control': 'no-store',
     });
-    res.send(campaignReportCsv(report!));
+    res.send(campaignReportCsv(report));
   });
 
   declareRoute(router, { method: 'post', path: '/campaigns/:id/deliveries/:deliveryId', roles: staff }, async (req, res) => {
