@@ -49,7 +49,7 @@ export type CampaignAction = keyof typeof transitions;
 
 /** Moves a campaign to its next state; a pause takes effect before the next message. */
 export async function changeCampaignState(connection: Connection, id: string, action: CampaignAction): Promise<Campaign> {
-  const transition = transitions[action];
+  const transition = Object.hasOwn(transitions, action) ? transitions[action] : undefined;
   if (!transition) throw new ValidationError([{ field: 'action', reason: `unknown action ${action}` }]);
   const updated = await campaignModel(connection)
     .findOneAndUpdate({ _id: campaignId(id), state: trusted({ $in: transition.from }) }, { $set: { state: transition.to } }, { returnDocument: 'after' })

@@ -5,6 +5,7 @@
  * are unique per (campaign, step, customer), and a personal-call task is made once.
  */
 import { Types, trusted, type Connection } from 'mongoose';
+import { onlyDuplicateKeys } from '../../shared/db/duplicate-keys';
 import type { Logger } from '../../shared/logging';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { recordTimelineEvent } from '../customers/timeline.service';
@@ -95,7 +96,7 @@ async function launchBatch(connection: Connection, campaign: Campaign, customers
     await deliveryModel(connection).insertMany(deliveries, { ordered: false, lean: true });
   } catch (error) {
     // Deliveries an earlier launch already wrote are duplicates: exactly what we want to keep.
-    if (!isOnlyDuplicates(error)) throw error;
+    if (!onlyDuplicateKeys(error)) throw error;
   }
 }
 
@@ -109,7 +110,7 @@ async function storeDecisions(connection: Connection, campaign: Campaign, custom
     await memberModel(connection).insertMany(decisions, { ordered: false, lean: true });
     return decisions as CampaignMember[];
   } catch (error) {
-    if (!isOnlyDuplicates(error)) throw error;
+    if (!onlyDuplicateKeys(error)) throw error;
   }
   return memberModel(connection)
     .find({ campaignId: campaign._id, customerId: trusted({ $in: customers.map((customer) => customer._id) }) })
@@ -142,10 +143,4 @@ async function createCallTask(connection: Connection, campaign: Campaign, member
   if (result.upsertedCount > 0) {
     await recordTimelineEvent(connection, { customerId: member.customerId as Types.ObjectId, type: 'call_task', origin: 'campaigns', data: { campaignId: String(campaign._id) } });
   }
-}
-
-function isOnlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: Array<{ code?: number; err?: { code?: number } }> }).writeErrors;
-  if (!Array.isArray(writeErrors) || writeErrors.length === 0) return (error as { code?: number }).code === 11000;
-  return writeErrors.every((writeError) => (writeError.code ?? writeError.err?.code) === 11000);
 }

@@ -9,6 +9,7 @@
  * delivery.model.ts), because the message may or may not have left.
  */
 import { trusted, type Connection } from 'mongoose';
+import { onlyDuplicateKeys } from '../../shared/db/duplicate-keys';
 import type { Logger } from '../../shared/logging';
 import { MailDeliveryError, type EmailRenderer, type Mailer } from '../../shared/mail';
 import { customerModel, type Customer } from '../customers/customer.model';
@@ -93,7 +94,9 @@ async function recordSent(connection: Connection, campaign: Campaign, sent: Camp
     { _id: trusted({ $in: sent.map((delivery) => delivery.customerId) }) },
     { $set: { 'engagement.lastCampaignMessageAt': now, 'engagement.lastCampaignId': campaign._id } },
   );
-  await timelineEventModel(connection).insertMany(
+  // A delivery sent again after a person's decision ("send again") has its entry already.
+  await timelineEventModel(connection)
+    .insertMany(
     sent.map((delivery) => ({
       customerId: delivery.customerId,
       type: 'campaign_message',
@@ -103,8 +106,12 @@ async function recordSent(connection: Connection, campaign: Campaign, sent: Camp
       data: { campaignId: String(campaign._id), step: delivery.step, variant: delivery.variant },
     })),
     { ordered: false },
-  );
+  )
+    .catch((error: unknown) => {
+      if (!onlyDuplicateKeys(error)) throw error;
+    });
 }
+
 
 /** Deliveries whose worker died between claim and record: not resent, flagged for a person. */
 async function markAbandonedClaims(connection: Connection, campaign: Campaign, now: Date, leaseMs: number): Promise<number> {
