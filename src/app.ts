@@ -14,9 +14,11 @@ import { classificationAdminRoutes } from './modules/classification/classificati
 import { surveyTextClassifier } from './modules/classification/customer-classification.service';
 import { causeReviewRoutes } from './modules/classification/review.routes';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
+import { customerPageRoutes } from './modules/customers/customer-pages.routes';
 import { customerRoutes } from './modules/customers/customers.routes';
 import { healthRoutes } from './modules/health/health.routes';
 import { homeRoutes } from './modules/home/home.routes';
+import { interviewRoutes } from './modules/interviews/interviews.routes';
 import { segmentRoutes } from './modules/segments/segments.routes';
 import { attributeOnWinBack } from './modules/campaigns/attribution.service';
 import { campaignsApiRoutes } from './modules/campaigns/campaigns.api-routes';
@@ -85,6 +87,9 @@ export function createApp(deps: AppDependencies): Express {
   app.use('/api/v1', customersApiRoutes({ connection }));
   app.use('/api/v1', campaignsApiRoutes({ connection }));
   app.use(customerRoutes({ connection }));
+  // After customerRoutes: its /customers/import and /customers/export.csv are not customer ids.
+  app.use(customerPageRoutes({ connection }));
+  app.use(interviewRoutes({ connection }));
   app.use(homeRoutes());
   app.use(segmentRoutes({ connection }));
   const jobQueue = scheduler?.now ? { now: scheduler.now.bind(scheduler) } : undefined;

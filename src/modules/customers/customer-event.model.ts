@@ -26,6 +26,9 @@ export const timelineEventTypes = [
   'campaign_message',
   'call_task',
   'campaign_reply',
+  // Written by the interviews module.
+  'interview_logged',
+  'interview_edited',
 ] as const;
 export type TimelineEventType = (typeof timelineEventTypes)[number];
 

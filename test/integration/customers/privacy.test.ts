@@ -54,6 +54,8 @@ describe('exporting a customer', () => {
       campaignMemberships: 1,
       campaignDeliveries: 0,
       campaignCallTasks: 0,
+      exitInterviews: 0,
+      auditLog: 0,
       outboxMessages: 1,
     });
     expect(JSON.parse(JSON.stringify(exported)).data.outboxMessages[0].subject).toBe('Why did you leave?');
@@ -77,6 +79,8 @@ describe('erasing a customer', () => {
       campaignMemberships: 1,
       campaignDeliveries: 0,
       campaignCallTasks: 0,
+      exitInterviews: 0,
+      auditLog: 0,
       outboxMessages: 1,
       customer: 1,
     });

@@ -5,10 +5,12 @@
  * adds its entry here, so nothing is forgotten on an erasure request.
  */
 import type { Connection, Model, QueryFilter } from 'mongoose';
+import { auditEntriesAbout, eraseAuditEntriesAbout } from '../../../shared/audit/audit-log';
 import { outboxModel } from '../../../shared/mail/outbox.model';
 import { callTaskModel } from '../../campaigns/call-task.model';
 import { deliveryModel } from '../../campaigns/delivery.model';
 import { memberModel } from '../../campaigns/member.model';
+import { interviewModel } from '../../interviews/interview.model';
 import { invitationModel } from '../../surveys/invitation.model';
 import { responseModel } from '../../surveys/response.model';
 import { timelineEventModel } from '../customer-event.model';
@@ -41,6 +43,13 @@ export const customerDataSources: readonly CustomerDataSource[] = [
   byCustomerId('campaignMemberships', memberModel),
   byCustomerId('campaignDeliveries', deliveryModel),
   byCustomerId('campaignCallTasks', callTaskModel),
+  byCustomerId('exitInterviews', interviewModel),
+  {
+    // Staff comments on cause changes may quote the customer.
+    name: 'auditLog',
+    export: (connection, customer) => auditEntriesAbout(connection, 'customer', customer._id),
+    erase: (connection, customer) => eraseAuditEntriesAbout(connection, 'customer', customer._id),
+  },
   {
     // Messages kept in the outbox (no SMTP configured) carry the customer's address and words to them.
     name: 'outboxMessages',
