@@ -5,7 +5,7 @@
 import { builtInClassifier, classifierWithModel } from '../../src/modules/classification/built-in';
 import type { EvaluationReport } from '../../src/modules/classification/evaluation';
 import { trainModel } from '../../src/modules/classification/training.service';
-import { blindComments, evaluationComments, evaluationSplit, scoreClassifier } from '../helpers/classification-fixtures';
+import { blindComments, blindSets, evaluationComments, evaluationSplit, scoreClassifier } from '../helpers/classification-fixtures';
 
 const { train, test } = evaluationSplit();
 const builtIn = builtInClassifier();
@@ -17,6 +17,10 @@ const rows: [string, EvaluationReport][] = [
   [`+ training split (${train.length}), test split`, scoreClassifier(trained, test)],
   [`built-in, blind sets (${blindComments().length})`, scoreClassifier(builtIn, blindComments())],
   ['+ training split, blind sets', scoreClassifier(trained, blindComments())],
+  ...blindSets().flatMap(([name, comments]): [string, EvaluationReport][] => [
+    [`built-in, ${name.replace('.jsonl', '')}`, scoreClassifier(builtIn, comments)],
+    [`+ training split, ${name.replace('.jsonl', '')}`, scoreClassifier(trained, comments)],
+  ]),
 ];
 
 const causes = rows[0][1].perCause.map((score) => score.cause);

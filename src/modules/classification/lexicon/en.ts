@@ -16,6 +16,12 @@ export const englishLexicon: LexiconSource = {
   causes: {
     price: {
       strong: [
+        '{bill,billing,invoice,invoiced,statement} {amount,amounts}',
+        '{amount,amounts} {on,in,of} {my,our,the,each,every} {bill,bills,invoice,invoices,statement,statements}',
+        '{unfair,unreasonable,excessive,ridiculous,outrageous} {amount,amounts,price,prices,pricing,charge,charges,fee,fees,bill,bills,tariff,tariffs}',
+        '{charged,charging,billed,billing,asked} {an unfair,an unreasonable,an excessive,a ridiculous,an outrageous} amount',
+        '{cheaper,lower,reduced,better,adjusted} {tariff,tariffs}',
+        '{adjust,lower,reduce,cut} {the,our,my} {tariff,tariffs}',
         '{too,so,very,really} steep',
         'steep {price,prices,pricing,price tag}',
         'price tag',
@@ -117,6 +123,8 @@ export const englishLexicon: LexiconSource = {
     },
     competitor: {
       strong: [
+        '{other,another,different,rival} {brand,store,shop,gym,bank,company,provider,supplier,carrier,dealer,station} {has,had,offers,offered,gives,gave,runs,ran}',
+        '{loyalty perks,perks,rewards,points,gifts} {at,from,with} {the other,another,a rival,a competing}',
         'better terms {elsewhere,with another,from another}',
         'signed up elsewhere',
         '{switched,changed,switching,changing} {providers,suppliers,carriers,vendors,banks,brands,insurers,operators,networks,platforms}',
@@ -195,6 +203,8 @@ export const englishLexicon: LexiconSource = {
     },
     product: {
       strong: [
+        '{not,isn\'t,wasn\'t,never,no longer} reliable',
+        '{doesn\'t,does not,didn\'t,did not,no longer} {fit,suit,match} {how,the way} {we,i} {work,do things,operate}',
         '{leak,leaks,leaked,leaking}',
         '{doesn\'t,does not,didn\'t,won\'t} {heat,cool,charge,start,turn on,connect,print,load}',
         '{poor,bad,terrible,slow} performance',
@@ -348,6 +358,10 @@ export const englishLexicon: LexiconSource = {
     },
     service: {
       strong: [
+        // "Called back" is an answer that never came (service), not a courtesy call (relationship).
+        '{nobody,no one,noone,no-one} ever {called,rang,phoned,got,wrote} {me,us,} back',
+        'never {called,rang,phoned,got,wrote} {me,us} back',
+        '{poor,bad,no,terrible,chaotic,confusing} {setup,set-up,implementation,rollout,handover,introduction}',
         '{poor,bad,no,lack of,terrible} communication',
         'kept {us,me} in the dark',
         '{runaround,run around,run-around}',
@@ -453,6 +467,8 @@ export const englishLexicon: LexiconSource = {
     },
     trust: {
       strong: [
+        '{didn\'t,did not,never,failed to,wouldn\'t,refused to} {respect,follow,stick to,honour,honor,abide by,keep to} {the,our,their,its,} {service terms,terms,contract,agreement,conditions,sla}',
+        '{broke,breached,violated,ignored} {the,our,their,} {terms,contract,agreement,conditions,sla}',
         '{wrongly,incorrectly,falsely,wrong} charged',
         '{incorrect,wrong,false} charges',
         'false claims',
@@ -613,6 +629,7 @@ export const englishLexicon: LexiconSource = {
     },
     natural: {
       strong: [
+        '{left,quit,exited,got out of,leaving,quitting} the {industry,trade,business,field,sector}',
         '{moved,moving,moving interstate,relocated} {states,interstate}',
         'left the country',
         '{going,went,gone} abroad',

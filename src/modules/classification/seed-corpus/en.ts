@@ -5,6 +5,9 @@
  */
 export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
   price: [
+    'The amounts on our invoices never made sense and always seemed too high.',
+    'An unfair amount for a one-hour job.',
+    'If you had offered a lower tariff we would have stayed.',
     'The monthly fee went up twice this year and I stopped paying.',
     'Too expensive for what we use.',
     'Your renewal quote was 40% higher than last year, we could not justify it.',
@@ -73,6 +76,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'Cost of living went up and this was an easy cut.',
   ],
   competitor: [
+    'The other dealer offered free servicing for a year when we bought there.',
+    'A rival bank ran a promotion with a welcome gift and better loyalty perks.',
+    'Their account manager came to see us with a package we could not refuse.',
     'A competitor offered us three months free and a dedicated onboarding.',
     'Their sales rep came to our office with a much better package.',
     'Another carrier gave me a free phone to switch.',
@@ -134,6 +140,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'The competition is offering more for the same.',
   ],
   product: [
+    'The equipment is just not reliable enough for daily use.',
+    'Your system no longer fits the way we work since we grew.',
+    'The range you stock is too narrow for what our customers ask for.',
     'The app crashes every time I try to export a report.',
     'Too many bugs after the last update.',
     'It lacks the integrations we need with our accounting software.',
@@ -198,6 +207,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'the software is terrible',
   ],
   service: [
+    'The setup was chaotic and nobody walked us through the system.',
+    'After the sale nobody from your side ever checked how it was going.',
+    'We raised a complaint about the invoices and it was never dealt with.',
     'Customer service was rude every time I called.',
     'Waited two weeks for a reply to my ticket.',
     'Nobody ever followed up after the installation.',
@@ -262,6 +274,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'i had to chase them for everything',
   ],
   trust: [
+    'The service terms in the contract were simply not followed.',
+    'We were promised a rebate at year end and it never came.',
+    'The billing is opaque, there are charges nobody can explain.',
     'You charged my card without my permission.',
     'The rebate the salesman promised never arrived.',
     'Hidden fees appeared on the first invoice.',
@@ -322,6 +337,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'Your company cannot be trusted.',
   ],
   relationship: [
+    'Loyal customers get no privileges at all, not even priority booking.',
+    'Our benefits were reduced year after year while nobody called us.',
+    'Nobody ever recognised how long we had been with you.',
     'In eight years nobody from your company ever called me.',
     'I felt like just a number to you.',
     'New customers get better deals than loyal ones.',
@@ -381,6 +399,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'Nobody said goodbye or asked us to stay.',
   ],
   natural: [
+    'We left the industry, so there is nothing for us to buy any more.',
+    'The owner passed away and the family closed the shop.',
+    'We moved to the other side of the country.',
     'We moved to another state.',
     'I relocated abroad for work.',
     'Our business closed down last month.',
@@ -441,6 +462,9 @@ export const englishSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     'We shut the factory.',
   ],
   other: [
+    'Just fancied a change, nothing wrong really.',
+    'It became inconvenient for us to get there.',
+    'It was a political decision on our side.',
     'Just wanted a change.',
     'No particular reason.',
     'I would rather not say.',

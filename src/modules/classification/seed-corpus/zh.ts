@@ -4,6 +4,9 @@
  */
 export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
   price: [
+    '每个月的账单金额都看不明白，感觉收得太多。',
+    '一次小修收这么多钱，太不公道了。',
+    '如果能调整一下资费，我们就不会走。',
     '月租又涨了，实在用不起了。',
     '价格太贵，性价比不高。',
     '续费的报价比去年高了三成，领导不批。',
@@ -65,6 +68,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '涨价幅度太大。',
   ],
   competitor: [
+    '另一家4S店买车送一年免费保养。',
+    '那家银行搞活动，开户送礼品，积分福利也更好。',
+    '对方的客户经理亲自上门，给了我们一个没法拒绝的方案。',
     '竞争对手给了我们三个月免费试用。',
     '别家送了一部新手机，我就转过去了。',
     '另一家银行开户就送三百元。',
@@ -123,6 +129,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '同行给的更多。',
   ],
   product: [
+    '设备不可靠，天天出问题。',
+    '公司规模大了，你们的系统已经不适合我们现在的业务。',
+    '你们店里品种太少，顾客要的东西经常没有。',
     '软件老是闪退，根本没法用。',
     '更新以后bug太多了。',
     '缺少和财务系统对接的功能。',
@@ -185,6 +194,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '软件太烂了',
   ],
   service: [
+    '开通以后新手引导很差，只能自己摸索。',
+    '卖完之后就再也没人来回访过。',
+    '投诉了三次，至今没有人处理。',
     '客服态度太差了，每次打电话都很不耐烦。',
     '提交的工单两周都没人回复。',
     '安装完就再也没人跟进了。',
@@ -247,6 +259,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '什么事都要我一遍遍催',
   ],
   trust: [
+    '你们根本不按合同约定的服务条款来。',
+    '说好年底返利，到现在也没兑现。',
+    '收费不透明，账单上有好几笔说不清楚的钱。',
     '没经过我同意就扣了钱。',
     '销售承诺的返利一直没兑现。',
     '第一张账单就冒出了隐藏费用。',
@@ -305,6 +320,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '你们公司不值得信任。',
   ],
   relationship: [
+    '老客户一点特权都没有，连优先预约都没有。',
+    '我们的福利一年比一年少，也没人来关心一下。',
+    '合作这么久，从来没人认可过我们。',
     '用了八年，从来没人联系过我。',
     '感觉自己只是个编号。',
     '新客户的优惠比老客户多得多。',
@@ -362,6 +380,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '我们走的时候也没人挽留一下。',
   ],
   natural: [
+    '我们不做这行了，用不上了。',
+    '老板去世了，家里人把店关了。',
+    '全家搬到外省去了。',
     '我们搬到外地去了。',
     '因为工作调动去了国外。',
     '店已经关门了。',
@@ -419,6 +440,9 @@ export const chineseSeedCorpus: Readonly<Record<string, readonly string[]>> = {
     '厂子关了。',
   ],
   other: [
+    '就是想换换，没什么不好。',
+    '去你们那里越来越不方便了。',
+    '出于政治方面的考虑。',
     '就是想换换。',
     '没什么特别的原因。',
     '不想说。',
