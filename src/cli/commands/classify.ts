@@ -2,15 +2,16 @@
  * `npm run cli -- classify --input FILE.jsonl [--use-db]`: classifies exit comments, one JSON
  * object per line in (`{"id","text","locale"?,"answers"?}`), one per line out
  * (`{"id","cause","confidence","secondary"}`). Works with no database (the built-in model);
- * `--use-db` uses the active trained model. A bad line is reported on stderr and skipped.
+ * `--use-db` uses the active trained model and the review threshold set by an admin. A bad line
+ * is reported on stderr and skipped.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { builtInClassifier, classifierWithModel } from '../../modules/classification/built-in';
+import { loadActiveClassifier } from '../../modules/classification/active-classifier';
+import { builtInClassifier } from '../../modules/classification/built-in';
 import { commentLineSchema } from '../../modules/classification/classification.schemas';
 import { classifyComment, type Classifier } from '../../modules/classification/classifier';
-import { loadActiveModel } from '../../modules/classification/classifier-model.service';
 import { CliDatabaseError, withDatabase } from '../database';
 import type { CliCommand } from '../types';
 
@@ -45,12 +46,9 @@ export const classifyCommand: CliCommand = {
 };
 
 async function classifierFromDatabase(): Promise<Classifier> {
-  const active = await withDatabase(({ connection }) => loadActiveModel(connection));
-  if (active === null) {
-    process.stderr.write('no trained model in the database yet: using the built-in model\n');
-    return builtInClassifier();
-  }
-  return classifierWithModel(active.model);
+  const active = await withDatabase(({ connection }) => loadActiveClassifier(connection));
+  if (active.modelVersion === null) process.stderr.write('no trained model in the database yet: using the built-in model\n');
+  return active.classifier;
 }
 
 /** Streams the file line by line, so a large input never sits in memory at once. Exit 0 even with bad lines. */
