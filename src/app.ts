@@ -24,8 +24,10 @@ import { attributeOnWinBack } from './modules/campaigns/attribution.service';
 import { campaignsApiRoutes } from './modules/campaigns/campaigns.api-routes';
 import { campaignPublicRoutes } from './modules/campaigns/campaigns.public-routes';
 import { campaignRoutes } from './modules/campaigns/campaigns.routes';
+import { outboxRoutes } from './modules/outbox/outbox.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
+import { surveyRoutes } from './modules/surveys/surveys.routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
 import { staffViewLocals } from './shared/auth/staff-locals';
 import { createErrorHandler, notFoundHandler } from './shared/errors';
@@ -60,6 +62,8 @@ export function createApp(deps: AppDependencies): Express {
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
   app.locals.productName = productName;
+  // Staff pages say so when mail goes to the outbox instead of being delivered.
+  app.locals.mailGoesToOutbox = config.mail.smtpUrl === undefined;
   app.set('trust proxy', config.trustProxy);
 
   app.use(createHttpLogger(logger));
@@ -96,6 +100,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(causeReviewRoutes({ connection, scheduler: jobQueue }));
   app.use(classificationAdminRoutes({ connection, scheduler: jobQueue }));
   app.use(campaignRoutes({ connection, baseUrl: config.http.baseUrl }));
+  app.use(surveyRoutes({ connection }));
+  app.use(outboxRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

@@ -84,22 +84,43 @@ export async function resendInvitation(connection: Connection, customerId: strin
 export interface BulkInviteFilter {
   churnedFrom: Date;
   churnedTo: Date;
+  /** Leave out customers sent a survey in the last this many days (answered, expired or not). */
+  notSurveyedWithinDays?: number;
+}
+
+export interface BulkInviteCounts {
+  invited: number;
+  alreadyOpen: number;
+  suppressed: number;
+  /** Left out by `notSurveyedWithinDays`. */
+  recentlySurveyed: number;
 }
 
 /** Invites every churned customer whose churn falls in the period; returns how many were new. */
-export async function inviteChurnedBetween(connection: Connection, filter: BulkInviteFilter, origin: string, now = new Date()): Promise<{ invited: number; alreadyOpen: number; suppressed: number }> {
+export async function inviteChurnedBetween(connection: Connection, filter: BulkInviteFilter, origin: string, now = new Date()): Promise<BulkInviteCounts> {
   const cursor = customerModel(connection)
     .find({ status: 'churned', churnedAt: trusted({ $gte: filter.churnedFrom, $lte: filter.churnedTo }) }, { _id: 1 })
     .lean()
     .cursor();
-  const counts = { invited: 0, alreadyOpen: 0, suppressed: 0 };
+  const recent = filter.notSurveyedWithinDays ? await surveyedSince(connection, new Date(now.getTime() - filter.notSurveyedWithinDays * DAY)) : new Set<string>();
+  const counts = { invited: 0, alreadyOpen: 0, suppressed: 0, recentlySurveyed: 0 };
   for await (const customer of cursor) {
+    if (recent.has(String(customer._id))) {
+      counts.recentlySurveyed++;
+      continue;
+    }
     const { invitation, created } = await inviteCustomer(connection, customer._id as Types.ObjectId, { origin, now });
     if (!created) counts.alreadyOpen++;
     else if (invitation.status === 'suppressed') counts.suppressed++;
     else counts.invited++;
   }
   return counts;
+}
+
+/** Customers whose survey went out since `since`, closed since (open ones are reported as open). */
+async function surveyedSince(connection: Connection, since: Date): Promise<Set<string>> {
+  const ids = await invitationModel(connection).distinct('customerId', { sentAt: trusted({ $gte: since }), status: trusted({ $nin: ['scheduled', 'sent'] }) });
+  return new Set(ids.map(String));
 }
 
 /** Closes every open invitation of a customer (unsubscribe, do-not-contact, erase). */
