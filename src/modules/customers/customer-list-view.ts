@@ -3,7 +3,7 @@
  * counts, the pager, the export link for the same filter, and one row per customer.
  */
 import type { StaffAccountView } from '../accounts/staff-account';
-import { causeCodes } from './causes';
+import type { CauseLabels } from '../classification/cause-view';
 import type { Customer } from './customer.model';
 import { customerSorts, listPageSize, maxListPage, type CustomerListPage } from './customer-list';
 import { customerStatuses, rfmLevels, valueTiers } from './vocabulary';
@@ -17,14 +17,14 @@ export interface CustomerRow {
   status: string;
   tier?: string;
   clv?: number;
-  causeKey?: string;
+  cause?: string;
   churnedAt?: Date;
   ownerName?: string;
   rfmLevel: string;
   rfmKey: string;
 }
 
-export function customerListRows(customers: Customer[], ownerNames: Map<string, string>): CustomerRow[] {
+export function customerListRows(customers: Customer[], ownerNames: Map<string, string>, causes: CauseLabels): CustomerRow[] {
   return customers.map((customer) => ({
     id: String(customer._id),
     name: customer.name ?? customer.externalId,
@@ -34,7 +34,7 @@ export function customerListRows(customers: Customer[], ownerNames: Map<string, 
     statusKey: `customers:status.${customer.status}`,
     tier: customer.value?.tier,
     clv: customer.value?.clv,
-    causeKey: customer.cause?.code ? `customers:cause.${customer.cause.code}` : undefined,
+    cause: customer.cause?.code ? causes.label(customer.cause.code) : undefined,
     churnedAt: customer.churnedAt,
     ownerName: customer.ownerId ? ownerNames.get(String(customer.ownerId)) : undefined,
     rfmLevel: customer.value?.rfm.level ?? 'none',
@@ -43,7 +43,7 @@ export function customerListRows(customers: Customer[], ownerNames: Map<string, 
 }
 
 /** Everything on the list page except the rows; `list` is null when the filter has mistakes. */
-export function listPageView({ raw, errors, owners, list }: { raw: Record<string, unknown>; errors: Record<string, string>; owners: StaffAccountView[]; list: CustomerListPage | null }) {
+export function listPageView({ raw, errors, owners, causes, list }: { raw: Record<string, unknown>; errors: Record<string, string>; owners: StaffAccountView[]; causes: CauseLabels; list: CustomerListPage | null }) {
   const value = (name: string) => (raw[name] === undefined ? '' : [raw[name]].flat().map(String).join(','));
   const options = (name: string, values: readonly string[], labelKey: (value: string) => string) =>
     values.map((option) => ({ value: option, labelKey: labelKey(option), selected: value(name) === option }));
@@ -59,7 +59,7 @@ export function listPageView({ raw, errors, owners, list }: { raw: Record<string
     filterOptions: {
       status: options('status', customerStatuses, (status) => `customers:status.${status}`),
       tier: options('tier', valueTiers, (tier) => `customers:tier.${tier}`),
-      cause: options('cause', causeCodes, (code) => `customers:cause.${code}`),
+      cause: causes.choices.map((choice) => ({ value: choice.code, label: choice.label, selected: value('cause') === choice.code })),
       rfmLevel: options('rfmLevel', rfmLevels, (level) => `customers:rfm.${level}`),
       sort: options('sort', customerSorts, (sort) => `customers:list.sort.${sort}`),
       owner: owners.map((owner) => ({ value: owner.id, name: owner.name, selected: value('owner') === owner.id })),

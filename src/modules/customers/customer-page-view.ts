@@ -5,10 +5,11 @@
  */
 import { intlLocaleOf, type Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
+import { explanationRows, type CauseLabels } from '../classification/cause-view';
 import type { TimelineEvent } from './customer-event.model';
 import type { Customer } from './customer.model';
 import type { CustomerPageData } from './customer-page';
-import { isCauseCode } from './causes';
+import { transactionKinds } from './vocabulary';
 
 export interface TimelineEntry {
   at: Date;
@@ -28,6 +29,52 @@ export interface TimelineEntry {
 export interface Words {
   t: Translate;
   locale: Locale;
+  /** Cause labels as the stored taxonomy names them (admins may rename causes). */
+  causes: CauseLabels;
+}
+
+/** Everything the customer page shows of the record, its value, cause, survey, transactions and timeline. */
+export function customerPageView(data: CustomerPageData, words: Words) {
+  const { customer, names, transactions } = data;
+  const { t, locale, causes } = words;
+  const latestInvitation = data.invitations[0];
+  return {
+    customer: { ...customer, id: String(customer._id) },
+    labels: customerLabelKeys(customer),
+    ownerName: customer.ownerId ? (names.get(String(customer.ownerId)) ?? String(customer.ownerId)) : undefined,
+    cause: customer.cause && {
+      ...customer.cause,
+      label: causeLabel(customer.cause.code, causes),
+      secondaryLabel: customer.cause.secondary ? causeLabel(customer.cause.secondary, causes) : undefined,
+      setByName: customer.cause.setBy ? (names.get(customer.cause.setBy) ?? customer.cause.setBy) : undefined,
+      suggestedLabel: customer.cause.needsReview && customer.cause.suggested ? causeLabel(customer.cause.suggested, causes) : undefined,
+      explanationRows: explanationRows(customer.cause.explanation, causes),
+    },
+    rfm: customer.value && {
+      recency: typeof customer.value.rfm.recencyDays === 'number' ? t('customers:page.days', { count: customer.value.rfm.recencyDays }) : undefined,
+      frequency: percentChange(customer.value.rfm.frequencyChange, locale),
+      monetary: percentChange(customer.value.rfm.monetaryChange, locale),
+    },
+    survey: latestInvitation && { ...latestInvitation, statusKey: `customers:surveyStatus.${latestInvitation.status}`, reasonKey: suppressionKey(latestInvitation.reason) },
+    transactions: {
+      ...transactions,
+      // Only the kinds the customer has: "Refunds 0" says nothing.
+      kinds: transactionKinds.filter((kind) => transactions.byKind[kind].count > 0).map((kind) => ({ labelKey: `customers:transactions.${kind}`, ...transactions.byKind[kind] })),
+    },
+    timeline: timelineEntries(data, words),
+  };
+}
+
+/** The translation key for why a survey was not sent (the surveys module gives its reasons as English words). */
+export function suppressionKey(reason: string | undefined): string {
+  const known: Record<string, string> = {
+    'no e-mail address': 'noEmail',
+    'do not contact': 'doNotContact',
+    unsubscribed: 'unsubscribed',
+    'no e-mail consent': 'noConsent',
+    deceased: 'deceased',
+  };
+  return `customers:suppression.${known[reason ?? ''] ?? 'other'}`;
 }
 
 export function timelineEntries(data: Pick<CustomerPageData, 'timeline' | 'names'>, words: Words): TimelineEntry[] {
@@ -35,12 +82,12 @@ export function timelineEntries(data: Pick<CustomerPageData, 'timeline' | 'names
 }
 
 /** The cause's label, or an em dash when there is none. */
-export function causeLabel(code: unknown, t: Translate): string {
-  return isCauseCode(code) ? t(`customers:cause.${code}`) : '—';
+export function causeLabel(code: unknown, causes: CauseLabels): string {
+  return (typeof code === 'string' && causes.label(code)) || '—';
 }
 
 /** The label keys of a customer's coded fields, for `{{t …}}` in templates. */
-export function customerLabelKeys(customer: Customer) {
+function customerLabelKeys(customer: Customer) {
   return {
     status: `customers:status.${customer.status}`,
     churnType: customer.churnType ? `customers:churnType.${customer.churnType}` : undefined,
@@ -51,14 +98,14 @@ export function customerLabelKeys(customer: Customer) {
 }
 
 /** A share such as −0.4 as "−40%" in the reader's language; empty when unknown. */
-export function percentChange(value: number | null | undefined, locale: Locale): string {
+function percentChange(value: number | null | undefined, locale: Locale): string {
   if (value === null || value === undefined || !Number.isFinite(value)) return '';
   return new Intl.NumberFormat(intlLocaleOf(locale), { style: 'percent', maximumFractionDigits: 0, signDisplay: 'exceptZero' }).format(value);
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, locale }: Words): TimelineEntry {
+function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, locale, causes }: Words): TimelineEntry {
   const data = event.data ?? {};
   const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
   const nameOf = (id: unknown) => names.get(text(id));
@@ -70,7 +117,7 @@ function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, lo
       entry.title = t('customers:timeline.churned', { trigger: t(`customers:trigger.${text(data.trigger) || 'cancellation'}`) });
       if (data.churnType) detail('churnType', { type: t(`customers:churnType.${text(data.churnType)}`) });
       const reported = (data.cause as { code?: unknown; reason?: unknown } | undefined) ?? {};
-      if (reported.code) detail('reportedCause', { cause: causeLabel(reported.code, t) });
+      if (reported.code) detail('reportedCause', { cause: causeLabel(reported.code, causes) });
       if (reported.reason) entry.quote = text(reported.reason);
       break;
     }
@@ -80,9 +127,9 @@ function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, lo
       if (data.plan) detail('plan', { plan: text(data.plan) });
       break;
     case 'cause_set':
-      entry.title = t('customers:timeline.cause_set', { cause: causeLabel(data.code, t), source: t(`customers:causeSource.${text(data.source) || 'staff'}`) });
-      if (data.secondary) detail('secondaryCause', { cause: causeLabel(data.secondary, t) });
-      if (data.previous) detail('previousCause', { cause: causeLabel(data.previous, t) });
+      entry.title = t('customers:timeline.cause_set', { cause: causeLabel(data.code, causes), source: t(`customers:causeSource.${text(data.source) || 'staff'}`) });
+      if (data.secondary) detail('secondaryCause', { cause: causeLabel(data.secondary, causes) });
+      if (data.previous) detail('previousCause', { cause: causeLabel(data.previous, causes) });
       if (data.comment) entry.quote = text(data.comment);
       if (data.interviewId) entry.href = `#interview-${text(data.interviewId)}`;
       break;
@@ -95,7 +142,7 @@ function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, lo
       break;
     case 'survey_answered':
       entry.title = t('customers:timeline.survey_answered');
-      if (data.cause) detail('surveyCause', { cause: causeLabel(data.cause, t) });
+      if (data.cause) detail('surveyCause', { cause: causeLabel(data.cause, causes) });
       break;
     case 'mail_failed':
       entry.title = t('customers:timeline.mail_failed');
@@ -117,7 +164,7 @@ function timelineEntry(event: TimelineEvent, names: Map<string, string>, { t, lo
         interviewer: nameOf(data.interviewerId) ?? t('customers:timeline.someone'),
         fields: [data.fields ?? []].flat().map((field) => t(`interviews:field.${text(field)}`)).join(', '),
       });
-      if (data.primaryCause) detail('primaryCause', { cause: causeLabel(data.primaryCause, t) });
+      if (data.primaryCause) detail('primaryCause', { cause: causeLabel(data.primaryCause, causes) });
       if (typeof data.likelihoodToReturn === 'number') detail('likelihood', { value: data.likelihoodToReturn });
       if (data.interviewId) entry.href = `#interview-${text(data.interviewId)}`;
       break;

@@ -16,17 +16,17 @@ import { declareRoute } from '../../shared/auth';
 import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http/forms';
 import { setNotice } from '../../shared/http/notice';
 import { listUsers } from '../accounts/accounts.service';
+import { causeLabels } from '../classification/cause-view';
 import { interviewCards } from '../interviews/interview-view';
 import { interviewsOf } from '../interviews/interviews.service';
 import { resendInvitation } from '../surveys/invitations.service';
 import { causeOverrideSchema, overrideCause } from './cause-override';
-import { causeCodes } from './causes';
 import { customerListRows, listPageView } from './customer-list-view';
 import { customerListPage, customerListPageSchema, listQueryOf } from './customer-list';
 import { customerPageData } from './customer-page';
-import { causeLabel, customerLabelKeys, percentChange, timelineEntries } from './customer-page-view';
+import { causeLabel, customerPageView, suppressionKey } from './customer-page-view';
+import type { Customer } from './customer.model';
 import { findCustomer } from './customers.service';
-import { transactionKinds } from './vocabulary';
 
 const everyone = ['admin', 'success', 'marketer'] as const;
 const actors = ['admin', 'success'] as const;
@@ -36,52 +36,28 @@ export function customerPageRoutes({ connection }: { connection: Connection }): 
 
   declareRoute(router, { method: 'get', path: '/customers', roles: everyone }, async (req, res) => {
     const raw = listQueryOf(req.query as Record<string, unknown>);
-    const owners = await listUsers(connection);
+    const [owners, causes] = await Promise.all([listUsers(connection), causeLabels(connection, req.locale)]);
     const parsed = customerListPageSchema.safeParse(raw);
     const errors = parsed.success ? rangeProblems(parsed.data) : filterProblems(parsed.error.issues);
     if (!parsed.success || Object.keys(errors).length > 0) {
-      return res.status(400).render('customers/list', { title: req.t('customers:list.title'), ...listPageView({ raw, errors, owners, list: null }), canAct: canAct(req) });
+      return res.status(400).render('customers/list', { title: req.t('customers:list.title'), ...listPageView({ raw, errors, owners, causes, list: null }), canAct: canAct(req) });
     }
     const list = await customerListPage(connection, parsed.data, req.locale);
     res.render('customers/list', {
       title: req.t('customers:list.title'),
-      ...listPageView({ raw, errors: {}, owners, list }),
-      rows: customerListRows(list.customers, new Map(owners.map((owner) => [owner.id, owner.name]))),
+      ...listPageView({ raw, errors: {}, owners, causes, list }),
+      rows: customerListRows(list.customers, new Map(owners.map((owner) => [owner.id, owner.name])), causes),
       canAct: canAct(req),
     });
   });
 
   declareRoute(router, { method: 'get', path: '/customers/:id', roles: everyone }, async (req, res) => {
     const data = await customerPageData(connection, String(req.params.id));
-    const words = { t: req.t, locale: req.locale };
-    const { customer } = data;
-    const latestInvitation = data.invitations[0];
+    const words = { t: req.t, locale: req.locale, causes: await causeLabels(connection, req.locale) };
     res.render('customers/show', {
-      title: customer.name ?? customer.externalId,
-      customer: { ...customer, id: String(customer._id) },
-      labels: customerLabelKeys(customer),
-      ownerName: customer.ownerId ? (data.names.get(String(customer.ownerId)) ?? String(customer.ownerId)) : undefined,
-      cause: customer.cause && {
-        ...customer.cause,
-        label: causeLabel(customer.cause.code, req.t),
-        secondaryLabel: customer.cause.secondary ? causeLabel(customer.cause.secondary, req.t) : undefined,
-        setByName: customer.cause.setBy ? (data.names.get(customer.cause.setBy) ?? customer.cause.setBy) : undefined,
-        suggestedLabel: customer.cause.needsReview && customer.cause.suggested ? causeLabel(customer.cause.suggested, req.t) : undefined,
-        signals: (customer.cause.explanation ?? []).map((item) => ({ signalKey: `customers:signal.${item.signal}`, evidence: item.evidence, causeLabel: causeLabel(item.cause, req.t) })),
-      },
-      rfm: customer.value && {
-        recency: typeof customer.value.rfm.recencyDays === 'number' ? req.t('customers:page.days', { count: customer.value.rfm.recencyDays }) : undefined,
-        frequency: percentChange(customer.value.rfm.frequencyChange, req.locale),
-        monetary: percentChange(customer.value.rfm.monetaryChange, req.locale),
-      },
-      survey: latestInvitation && { ...latestInvitation, statusKey: `customers:surveyStatus.${latestInvitation.status}`, reasonKey: suppressionKey(latestInvitation.reason) },
-      transactions: {
-        ...data.transactions,
-        // Only the kinds the customer has: "Refunds 0" says nothing.
-        kinds: transactionKinds.filter((kind) => data.transactions.byKind[kind].count > 0).map((kind) => ({ labelKey: `customers:transactions.${kind}`, ...data.transactions.byKind[kind] })),
-      },
-      timeline: timelineEntries(data, words),
-      interviews: await interviewCards(connection, await interviewsOf(connection, customer._id)),
+      title: data.customer.name ?? data.customer.externalId,
+      ...customerPageView(data, words),
+      interviews: await interviewCards(connection, await interviewsOf(connection, data.customer._id), words.causes),
       canAct: canAct(req),
     });
   });
@@ -96,7 +72,7 @@ export function customerPageRoutes({ connection }: { connection: Connection }): 
 
   declareRoute(router, { method: 'get', path: '/customers/:id/cause', roles: actors }, async (req, res) => {
     const customer = await findCustomer(connection, String(req.params.id));
-    renderCauseForm(req, res, 200, customer, { code: customer.cause?.code, secondary: customer.cause?.secondary }, {});
+    await renderCauseForm(req, res, 200, customer, { code: customer.cause?.code, secondary: customer.cause?.secondary }, {});
   });
 
   declareRoute(router, { method: 'post', path: '/customers/:id/cause', roles: actors }, async (req, res) => {
@@ -104,39 +80,28 @@ export function customerPageRoutes({ connection }: { connection: Connection }): 
     const form = readForm(causeOverrideSchema, req.body);
     if (!form.ok) return renderCauseForm(req, res, 400, customer, valuesToShowAgain(req.body), form.errors);
     await overrideCause(connection, String(customer._id), form.data, { id: staffIdOf(req), name: req.user?.name ?? '' });
-    setNotice(req, 'customers:override.done', { cause: causeLabel(form.data.code, req.t) });
+    setNotice(req, 'customers:override.done', { cause: (await causeLabels(connection, req.locale)).label(form.data.code) });
     res.redirect(303, `/customers/${String(customer._id)}`);
   });
+
+  async function renderCauseForm(req: Request, res: Response, status: number, customer: Customer, values: Record<string, unknown>, errors: FieldErrors): Promise<void> {
+    const causes = await causeLabels(connection, req.locale);
+    const options = (selected: unknown) => causes.choices.map((choice) => ({ value: choice.code, label: choice.label, selected: choice.code === selected }));
+    res.status(status).render('customers/cause', {
+      title: req.t('customers:override.title'),
+      customer: { id: String(customer._id), name: customer.name ?? customer.externalId },
+      current: customer.cause?.code ? { label: causeLabel(customer.cause.code, causes), sourceKey: `customers:causeSource.${customer.cause.source}` } : undefined,
+      primaryOptions: options(values.code),
+      secondaryOptions: options(values.secondary),
+      values,
+      errors: Object.keys(errors).length > 0 ? errors : undefined,
+    });
+  }
 
   return router;
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function renderCauseForm(req: Request, res: Response, status: number, customer: { _id: unknown; name?: string; externalId: string; cause?: { code?: string; source: string } }, values: Record<string, unknown>, errors: FieldErrors): void {
-  const options = (selected: unknown) => causeCodes.map((code) => ({ value: code, labelKey: `customers:cause.${code}`, selected: code === selected }));
-  res.status(status).render('customers/cause', {
-    title: req.t('customers:override.title'),
-    customer: { id: String(customer._id), name: customer.name ?? customer.externalId },
-    current: customer.cause?.code ? { label: causeLabel(customer.cause.code, req.t), sourceKey: `customers:causeSource.${customer.cause.source}` } : undefined,
-    primaryOptions: options(values.code),
-    secondaryOptions: options(values.secondary),
-    values,
-    errors: Object.keys(errors).length > 0 ? errors : undefined,
-  });
-}
-
-/** The translation key for why a survey was not sent (the surveys module's reasons are English words). */
-function suppressionKey(reason: string | undefined): string {
-  const known: Record<string, string> = {
-    'no e-mail address': 'noEmail',
-    'do not contact': 'doNotContact',
-    unsubscribed: 'unsubscribed',
-    'no e-mail consent': 'noConsent',
-    deceased: 'deceased',
-  };
-  return `customers:suppression.${known[reason ?? ''] ?? 'other'}`;
-}
 
 /** Filter fields with a problem → the message staff see beside the field. */
 function filterProblems(issues: { path: PropertyKey[] }[]): FieldErrors {

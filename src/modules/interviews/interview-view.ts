@@ -7,12 +7,15 @@ import { intlLocaleOf, type Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
 import type { StaffAccountView } from '../accounts/staff-account';
 import { staffAccountModel } from '../accounts/user.model';
-import { causeCodes } from '../customers/causes';
+import type { CauseLabels } from '../classification/cause-view';
+import { isCauseCode } from '../customers/causes';
 import { interviewChannels, type Interview, type InterviewFields } from './interview.model';
 
 export interface Words {
   t: Translate;
   locale: Locale;
+  /** Cause labels as the stored taxonomy names them (admins may rename causes). */
+  causes: CauseLabels;
 }
 
 export interface InterviewCard {
@@ -21,8 +24,10 @@ export interface InterviewCard {
   channelNameKey: string;
   interviewer: string;
   notes: string;
-  reasonKeys: string[];
-  primaryCauseKey: string;
+  /** The primary cause's label; empty when staff left it to the classifier. */
+  primaryCause: string;
+  /** The other reasons heard, as one line. */
+  alsoHeard: string;
   competitor?: string;
   likelihoodToReturn?: number;
   likelihoodShown: boolean;
@@ -31,7 +36,7 @@ export interface InterviewCard {
   editHref: string;
 }
 
-export async function interviewCards(connection: Connection, interviews: Interview[]): Promise<InterviewCard[]> {
+export async function interviewCards(connection: Connection, interviews: Interview[], causes: CauseLabels): Promise<InterviewCard[]> {
   const names = await staffNames(connection, interviews.map((interview) => interview.interviewerId));
   return interviews.map((interview) => ({
     id: String(interview._id),
@@ -39,8 +44,11 @@ export async function interviewCards(connection: Connection, interviews: Intervi
     channelNameKey: `interviews:channelName.${interview.channel}`,
     interviewer: names.get(String(interview.interviewerId)) ?? '—',
     notes: interview.notes,
-    reasonKeys: interview.reasons.filter((code) => code !== interview.primaryCause).map((code) => `customers:cause.${code}`),
-    primaryCauseKey: `customers:cause.${interview.primaryCause}`,
+    primaryCause: causes.label(interview.primaryCause),
+    alsoHeard: interview.reasons
+      .filter((code) => code !== interview.primaryCause)
+      .map((code) => causes.label(code))
+      .join(', '),
     competitor: interview.competitor,
     likelihoodToReturn: interview.likelihoodToReturn,
     likelihoodShown: typeof interview.likelihoodToReturn === 'number',
@@ -67,14 +75,18 @@ export function formValuesOf(fields: Partial<Omit<InterviewFields, 'interviewerI
   };
 }
 
-/** The choices of the form's selects and boxes, with what `values` chose marked. */
-export function formChoices(values: Record<string, unknown>, staff: StaffAccountView[]) {
+/** The choices of the form's selects and boxes, with what `values` chose marked; retired causes only when already chosen. */
+export function formChoices(values: Record<string, unknown>, staff: StaffAccountView[], causes: CauseLabels) {
   const ticked = new Set([values.reasons ?? []].flat().map(String));
+  const offered = new Set<string>(causes.choices.map((choice) => choice.code));
+  // A retired cause the interview already names stays offered, so an edit does not drop it.
+  const chosen = [...ticked, String(values.primaryCause ?? '')].filter((code) => isCauseCode(code) && !offered.has(code));
+  const causeCodes = [...offered, ...new Set(chosen)];
   // Disabled accounts are offered only when the interview already names them.
   const interviewers = staff.filter((user) => !user.disabled || user.id === values.interviewerId);
   return {
     channels: interviewChannels.map((channel) => ({ value: channel, labelKey: `interviews:channelName.${channel}`, checked: values.channel === channel })),
-    causes: causeCodes.map((code) => ({ value: code, labelKey: `customers:cause.${code}`, checked: ticked.has(code), selected: values.primaryCause === code })),
+    causes: causeCodes.map((code) => ({ value: code, label: causes.label(code), checked: ticked.has(code), selected: values.primaryCause === code })),
     interviewers: interviewers.map((user) => ({ value: user.id, name: user.name, selected: values.interviewerId === user.id })),
   };
 }
@@ -87,7 +99,7 @@ export interface HistoryEntry {
 }
 
 /** The edit history, newest edit first; each edit compared with the version that followed it. */
-export async function historyOf(connection: Connection, interview: Interview, { t, locale }: Words): Promise<HistoryEntry[]> {
+export async function historyOf(connection: Connection, interview: Interview, { t, locale, causes }: Words): Promise<HistoryEntry[]> {
   const versions: InterviewFields[] = [...interview.history.map((revision) => revision.before), interview];
   const names = await staffNames(connection, [...interview.history.map((revision) => revision.editedBy), ...versions.map((version) => version.interviewerId)]);
   const show = (field: keyof InterviewFields, version: InterviewFields): string => {
@@ -96,8 +108,8 @@ export async function historyOf(connection: Connection, interview: Interview, { 
     if (field === 'heldOn') return formatDay(value as Date, locale);
     if (field === 'channel') return t(`interviews:channelName.${String(value)}`);
     if (field === 'interviewerId') return names.get(String(value)) ?? String(value);
-    if (field === 'primaryCause') return t(`customers:cause.${String(value)}`);
-    if (field === 'reasons') return (value as string[]).map((code) => t(`customers:cause.${code}`)).join(', ');
+    if (field === 'primaryCause') return causes.label(String(value));
+    if (field === 'reasons') return (value as string[]).map((code) => causes.label(code)).join(', ');
     if (field === 'followUp') return `${version.followUp?.task} (${formatDay(version.followUp?.dueOn as Date, locale)})`;
     return String(value);
   };

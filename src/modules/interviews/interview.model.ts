@@ -22,7 +22,8 @@ export interface InterviewFields {
   notes: string;
   /** Every cause the customer mentioned, the primary one included. */
   reasons: CauseCode[];
-  primaryCause: CauseCode;
+  /** Absent when staff were not sure: the classifier then reads the notes. */
+  primaryCause?: CauseCode;
   competitor?: string;
   /** 0–10: how likely the customer said they are to come back. */
   likelihoodToReturn?: number;
@@ -54,7 +55,7 @@ const fieldDefinitions = {
   interviewerId: { type: Schema.Types.ObjectId, required: true },
   notes: { type: String, required: true, maxlength: 10_000 },
   reasons: { type: [{ type: String, enum: causeCodes }], default: [] },
-  primaryCause: { type: String, enum: causeCodes, required: true },
+  primaryCause: { type: String, enum: causeCodes },
   competitor: { type: String, maxlength: 200 },
   likelihoodToReturn: { type: Number, min: 0, max: 10 },
   followUp: { type: new Schema<FollowUp>({ task: { type: String, required: true, maxlength: 500 }, dueOn: { type: Date, required: true } }, { _id: false }) },

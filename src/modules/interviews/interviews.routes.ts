@@ -13,6 +13,7 @@ import { ConflictError, ValidationError } from '../../shared/errors';
 import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http/forms';
 import { setNotice } from '../../shared/http/notice';
 import { listUsers } from '../accounts/accounts.service';
+import { causeLabels } from '../classification/cause-view';
 import type { Customer } from '../customers/customer.model';
 import { findCustomer } from '../customers/customers.service';
 import type { Interview } from './interview.model';
@@ -38,7 +39,7 @@ export function interviewRoutes({ connection }: { connection: Connection }): Rou
     if (!form.ok) return renderForm(req, res, 400, { customer, values, errors: form.errors });
     const outcome = await logInterview(connection, String(customer._id), form.data, staffIdOf(req)).catch(fieldProblems);
     if ('errors' in outcome) return renderForm(req, res, 400, { customer, values, errors: outcome.errors });
-    setNotice(req, outcome.causeSet ? 'interviews:notice.loggedCauseSet' : 'interviews:notice.logged');
+    await noticeOf(req, outcome, 'logged');
     res.redirect(303, `/customers/${String(customer._id)}#interview-${String(outcome.interview._id)}`);
   });
 
@@ -62,7 +63,7 @@ export function interviewRoutes({ connection }: { connection: Connection }): Rou
       const latest = conflict ? await findInterview(connection, String(interview._id)) : interview;
       return renderForm(req, res, conflict ? 409 : 400, { customer, interview: latest, values: conflict ? { ...values, revision: String(latest.revision) } : values, errors: outcome.errors });
     }
-    setNotice(req, noticeOfEdit(outcome));
+    await noticeOf(req, outcome, 'edited');
     res.redirect(303, `/customers/${String(customer._id)}#interview-${String(interview._id)}`);
   });
 
@@ -73,6 +74,7 @@ export function interviewRoutes({ connection }: { connection: Connection }): Rou
     { customer, interview, values, errors }: { customer: Customer; interview?: Interview; values: Record<string, unknown>; errors: FieldErrors },
   ): Promise<void> {
     const customerId = String(customer._id);
+    const causes = await causeLabels(connection, req.locale);
     res.status(status).render('interviews/form', {
       title: req.t(interview ? 'interviews:form.editTitle' : 'interviews:form.newTitle'),
       customer: { id: customerId, name: customer.name ?? customer.externalId, causeSource: customer.cause?.source },
@@ -81,9 +83,16 @@ export function interviewRoutes({ connection }: { connection: Connection }): Rou
       editing: interview !== undefined,
       values,
       errors: Object.keys(errors).length > 0 ? errors : undefined,
-      choices: formChoices(values, await listUsers(connection)),
-      history: interview ? await historyOf(connection, interview, { t: req.t, locale: req.locale }) : [],
+      choices: formChoices(values, await listUsers(connection), causes),
+      history: interview ? await historyOf(connection, interview, { t: req.t, locale: req.locale, causes }) : [],
     });
+  }
+
+  /** What the next page says: logged or saved, and what became of the customer's cause. */
+  async function noticeOf(req: Request, outcome: InterviewOutcome, done: 'logged' | 'edited'): Promise<void> {
+    if (done === 'edited' && outcome.changed.length === 0) return setNotice(req, 'interviews:notice.unchanged');
+    if (outcome.classified) return setNotice(req, `interviews:notice.${done}Classified`, { cause: (await causeLabels(connection, req.locale)).label(outcome.classified) });
+    setNotice(req, `interviews:notice.${done}${outcome.causeSet ? 'CauseSet' : ''}`);
   }
 
   return router;
@@ -98,11 +107,6 @@ function fieldProblems(error: unknown): { errors: FieldErrors } {
     return { errors: Object.fromEntries(details.map((problem) => [problem.field, problem.reason])) };
   }
   throw error;
-}
-
-function noticeOfEdit(outcome: InterviewOutcome): string {
-  if (outcome.changed.length === 0) return 'interviews:notice.unchanged';
-  return outcome.causeSet ? 'interviews:notice.editedCauseSet' : 'interviews:notice.edited';
 }
 
 function staffIdOf(req: Request): string {

@@ -3,7 +3,7 @@
  * the same schema checks JSON from API clients and tests.
  */
 import { z } from 'zod';
-import { causeCodes } from '../customers/causes';
+import { causeCodes, isCauseCode } from '../customers/causes';
 import { interviewChannels } from './interview.model';
 
 const DAY = 86_400_000;
@@ -42,8 +42,13 @@ export function interviewFormSchema(now: Date = new Date()) {
       channel: z.enum(interviewChannels, { error: 'common:validation.choice' }),
       interviewerId: z.string({ error: 'common:validation.choice' }).regex(/^[0-9a-f]{24}$/i, 'common:validation.choice'),
       notes: requiredText(10_000),
-      reasons: z.preprocess((raw) => (raw === undefined || raw === '' ? [] : [raw].flat()), z.array(cause).max(causeCodes.length)),
-      primaryCause: cause,
+      // One message for the whole set of boxes, not one per box.
+      reasons: z.preprocess(
+        (raw) => (raw === undefined || raw === '' ? [] : [raw].flat()),
+        z.array(z.string()).refine((codes) => codes.every(isCauseCode), 'common:validation.choice').transform((codes) => codes.filter(isCauseCode)),
+      ),
+      /** Empty: staff are not sure, and the classifier reads the notes. */
+      primaryCause: z.preprocess((raw) => (raw === '' ? undefined : raw), cause.optional()),
       competitor: optionalText(200),
       likelihoodToReturn: likelihood,
       followUpTask: optionalText(500),

@@ -1,12 +1,15 @@
 /**
  * Logging and editing exit interviews. What an interview heard becomes the customer's churn
  * cause (source `interview`, full confidence) unless staff set the cause by hand; the customer's
- * most recent interview is the one that counts. Both steps go on the customer's timeline.
+ * most recent interview is the one that counts. When staff give no primary cause, the
+ * classifier reads the notes instead. Every step goes on the customer's timeline.
  */
 import { Types, trusted, type Connection } from 'mongoose';
 import { recordAudit } from '../../shared/audit/audit-log';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { staffAccountModel } from '../accounts/user.model';
+import { classifyCustomer } from '../classification/customer-classification.service';
+import type { CauseCode } from '../customers/causes';
 import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
 import { findCustomer } from '../customers/customers.service';
 import { customerEvents } from '../customers/domain-events';
@@ -18,6 +21,8 @@ export interface InterviewOutcome {
   interview: Interview;
   /** True when the interview set the customer's cause; false when staff had set it by hand (or nothing changed). */
   causeSet: boolean;
+  /** The cause the classifier read in the notes, when no primary cause was given and it set one. */
+  classified?: CauseCode;
   /** Fields an edit changed; every field for a new interview. */
   changed: (keyof InterviewFields)[];
 }
@@ -36,8 +41,8 @@ export async function logInterview(connection: Connection, customerId: string, i
     actor: staffId,
     data: timelineSummary(interview),
   });
-  const causeSet = await causeFromLatestInterview(connection, customer, interview, staffId, now);
-  return { interview, causeSet, changed: Object.keys(fieldsOf(input)) as (keyof InterviewFields)[] };
+  const cause = await causeFromLatestInterview(connection, customer, interview, staffId, now);
+  return { interview, ...cause, changed: Object.keys(fieldsOf(input)) as (keyof InterviewFields)[] };
 }
 
 /**
@@ -85,8 +90,8 @@ export async function editInterview(
   });
   const causeChanged = changed.some((field) => field === 'primaryCause' || field === 'reasons' || field === 'notes');
   const customer = causeChanged ? await findCustomer(connection, String(current.customerId)) : null;
-  const causeSet = customer ? await causeFromLatestInterview(connection, customer, updated, staffId, now) : false;
-  return { interview: updated, causeSet, changed };
+  const cause = customer ? await causeFromLatestInterview(connection, customer, updated, staffId, now) : { causeSet: false };
+  return { interview: updated, ...cause, changed };
 }
 
 export async function findInterview(connection: Connection, id: string): Promise<Interview> {
@@ -151,11 +156,22 @@ function timelineSummary(interview: Interview): Record<string, unknown> {
 /**
  * Sets the customer's cause from `interview` when it is their most recent one and staff have not
  * set the cause by hand; the condition is part of the update, so a staff override that lands at
- * the same moment wins.
+ * the same moment wins. Without a primary cause the classifier reads the notes (and leaves a
+ * cause staff or an interview decided alone).
  */
-async function causeFromLatestInterview(connection: Connection, customer: Customer, interview: Interview, staffId: string, now: Date): Promise<boolean> {
+async function causeFromLatestInterview(
+  connection: Connection,
+  customer: Customer,
+  interview: Interview,
+  staffId: string,
+  now: Date,
+): Promise<Pick<InterviewOutcome, 'causeSet' | 'classified'>> {
   const latest = await interviewModel(connection).findOne({ customerId: customer._id }, { _id: 1 }).sort({ heldOn: -1, createdAt: -1 }).lean().exec();
-  if (!latest || String(latest._id) !== String(interview._id)) return false;
+  if (!latest || String(latest._id) !== String(interview._id)) return { causeSet: false };
+  if (!interview.primaryCause) {
+    const outcome = await classifyCustomer(connection, customer._id, { text: interview.notes, origin: 'interview', now });
+    return outcome.state === 'classified' ? { causeSet: true, classified: outcome.verdict.code as CauseCode } : { causeSet: false };
+  }
 
   const cause: ChurnCause = {
     code: interview.primaryCause,
@@ -167,7 +183,7 @@ async function causeFromLatestInterview(connection: Connection, customer: Custom
     setAt: now,
   };
   const result = await customerModel(connection).updateOne({ _id: customer._id, 'cause.source': trusted({ $ne: 'staff' }) }, { $set: { cause } }).exec();
-  if (result.matchedCount === 0) return false;
+  if (result.matchedCount === 0) return { causeSet: false };
 
   const before = customer.cause ? { code: customer.cause.code, secondary: customer.cause.secondary, source: customer.cause.source } : null;
   const after = { code: cause.code, secondary: cause.secondary, source: cause.source };
@@ -182,7 +198,7 @@ async function causeFromLatestInterview(connection: Connection, customer: Custom
   await recordAudit(connection, { action: 'customer.cause_from_interview', subjectType: 'customer', subjectId: customer._id, actorId: staffId, at: now, before, after });
   const updated = await findCustomer(connection, String(customer._id));
   await customerEvents(connection).emit('customer.updated', { customer: updated, changed: ['cause'] });
-  return true;
+  return { causeSet: true };
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -1,5 +1,6 @@
 /** The staff customer list and customer page through HTTP: search, filters, sort, pages, the exit-survey button and the cause override. */
 import { Types } from 'mongoose';
+import { renameCause, seedTaxonomy } from '../../../src/modules/classification/taxonomy.service';
 import { auditEntryModel } from '../../../src/shared/audit/audit-log.model';
 import { timelineEventModel } from '../../../src/modules/customers/customer-event.model';
 import { customerModel, type Customer } from '../../../src/modules/customers/customer.model';
@@ -176,7 +177,16 @@ describe('the customer page', () => {
       tier: 'VIP',
       rfmLevel: 'orange',
       contact: { emailConsent: true, doNotContact: true, unsubscribedAt: new Date('2026-07-01T00:00:00Z') },
-      cause: { code: 'competitor', secondary: 'price', confidence: 0.82, source: 'classifier', reason: 'Their offer was half the price.', setBy: 'classifier', setAt: new Date('2026-06-20T00:00:00Z') },
+      cause: {
+        code: 'competitor',
+        secondary: 'price',
+        confidence: 0.82,
+        source: 'classifier',
+        reason: 'Their offer was half the price.',
+        setBy: 'classifier',
+        setAt: new Date('2026-06-20T00:00:00Z'),
+        explanation: [{ signal: 'lexicon', cause: 'competitor', evidence: 'their offer', weight: 0.61 }],
+      },
     });
     await recordTimelineEvent(db.connection, { customerId: customer._id, type: 'churned', at: new Date('2026-06-15T00:00:00Z'), origin: 'api', actor: 'crm-sync', data: { trigger: 'cancellation', churnType: 'voluntary' } });
     await recordTimelineEvent(db.connection, { customerId: customer._id, type: 'survey_sent', at: new Date('2026-06-16T00:00:00Z'), origin: 'surveys' });
@@ -199,6 +209,8 @@ describe('the customer page', () => {
     expect(html).toContain('+ Price');
     expect(html).toContain('classifier · confidence 82%');
     expect(html).toContain('Their offer was half the price.');
+    expect(html).toContain('<td>“their offer”</td>');
+    expect(html).toContain('61 %');
     expect(html).toContain('<dt>Orders</dt><dd>2, total 250</dd>');
     expect(html).toContain('<dt>Refunds</dt><dd>1, total 20</dd>');
     expect(html).not.toContain('<dt>Payments</dt>');
@@ -218,6 +230,22 @@ describe('the customer page', () => {
 
     expect(html).toContain('流失：超过不活跃期限未购买');
     expect(html).toContain('记录流失访谈');
+  });
+
+  test('when an admin renamed a cause in the taxonomy, then the list, the page and the forms use the new name', async () => {
+    await seedTaxonomy(db.connection);
+    await renameCause(db.connection, 'trust', { labels: { en: 'Broken promises' } });
+    const tag = uniqueTag();
+    const customer = await staffCustomer(db.connection, { tags: [tag], cause: { code: 'trust', source: 'staff', setAt: new Date() } });
+
+    const list = await page(success, `/customers?tag=${tag}`);
+    const show = await page(success, `/customers/${String(customer._id)}`);
+    const form = await page(success, `/customers/${String(customer._id)}/cause`);
+
+    expect(list.html).toContain('<td>Broken promises</td>');
+    expect(list.html).toContain('<option value="trust">Broken promises</option>');
+    expect(show.html).toContain('<strong>Broken promises</strong>');
+    expect(form.html).toContain('<option value="trust" selected>Broken promises</option>');
   });
 
   test('when the id names no customer, then 404', async () => {

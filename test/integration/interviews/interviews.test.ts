@@ -119,13 +119,31 @@ describe('logging an interview', () => {
     expect(await interviewsOf(customer._id)).toHaveLength(1);
     expect((await customerOf(customer._id)).cause).toMatchObject({ code: 'trust', source: 'staff' });
     expect(await timelineTypes(customer._id)).toEqual(['interview_logged']);
-    expect(html).toContain('Interview logged. The churn cause was left as staff set it.');
+    expect(html).toContain('Interview logged. The churn cause was left unchanged.');
+  });
+
+  test('when no primary cause is given, then the classifier reads the notes and sets the cause, saying so', async () => {
+    const customer = await staffCustomer(db.connection, { cause: { code: 'other', source: 'import', setAt: new Date('2026-06-01T00:00:00Z') } });
+
+    const response = await success.postForm(`/customers/${String(customer._id)}/interviews`, interviewForm({ primaryCause: '', reasons: undefined, notes: 'The price went up again and it was simply too expensive for us.' }));
+    const { html } = await page(success, `/customers/${String(customer._id)}`);
+
+    expect(response.status).toBe(303);
+    const [interview] = await interviewsOf(customer._id);
+    expect(interview.primaryCause).toBeUndefined();
+    expect(interview.reasons).toEqual([]);
+    expect((await customerOf(customer._id)).cause).toMatchObject({ code: 'price', source: 'classifier', reason: 'The price went up again and it was simply too expensive for us.' });
+    expect(await timelineTypes(customer._id)).toEqual(['interview_logged', 'cause_set']);
+    expect(html).toContain('Interview logged. No primary cause was given, so the classifier read the notes: “Price”.');
+    expect(html).toContain('Not given; the classifier read the notes');
+    expect(html).toContain('Churn cause set to Price (classifier)');
   });
 
   test('when required fields are missing or wrong, then the form answers 400 with a message per field, keeps the values, and nothing is written', async () => {
     const customer = await staffCustomer(db.connection, { cause: { code: 'price', source: 'survey', setAt: new Date('2026-06-01T00:00:00Z') } });
     const cases: [Record<string, string | string[] | undefined>, Record<string, string>][] = [
-      [{ notes: '  ', channel: undefined, primaryCause: '' }, { notes: 'Fill in this field.', channel: 'Choose one of the options.', primaryCause: 'Choose one of the options.' }],
+      [{ notes: '  ', channel: undefined, heldOn: '' }, { notes: 'Fill in this field.', channel: 'Choose one of the options.', heldOn: 'Fill in this field.' }],
+      [{ primaryCause: 'greed', reasons: ['price', 'vanity'] }, { primaryCause: 'Choose one of the options.', reasons: 'Choose one of the options.' }],
       [{ likelihoodToReturn: '11' }, { likelihoodToReturn: 'Enter a whole number from 0 to 10.' }],
       [{ likelihoodToReturn: 'six' }, { likelihoodToReturn: 'Enter a whole number from 0 to 10.' }],
       [{ heldOn: '2026-02-30' }, { heldOn: 'Enter a real date such as 2026-03-14.' }],
