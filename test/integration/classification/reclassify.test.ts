@@ -5,6 +5,7 @@
  */
 import { classificationReclassifyJob } from '../../../jobs/registry';
 import { createScheduler, type Scheduler } from '../../../jobs/scheduler';
+import { builtInTextModel } from '../../../src/modules/classification/built-in';
 import { loadLastReclassify } from '../../../src/modules/classification/classification-settings.store';
 import { reclassifyCustomers } from '../../../src/modules/classification/reclassify.service';
 import { customerModel, type ChurnCause, type Customer } from '../../../src/modules/customers/customer.model';
@@ -23,13 +24,16 @@ let success: Agent;
 
 beforeAll(async () => {
   db = await createTestDatabase();
+  // Trained once per process; warmed here so the job's first run stays well within its lock.
+  builtInTextModel();
   scheduler = await createScheduler({
     connection: db.connection,
     logger: createLogger({ level: 'silent' }),
     workerId: 'reclassify-test',
     processEveryMs: 100,
     jobs: [classificationReclassifyJob],
-    lockLifetimeOverrideMs: 1000,
+    // A job still running when its lock expires is run again; 3 s covers a loaded CI machine.
+    lockLifetimeOverrideMs: 3000,
   });
   await scheduler.start();
   app = await startTestApp({ connection: db.connection, scheduler: { isRunning: () => true, dashboard: () => scheduler.dashboard(), now: scheduler.now } });
