@@ -10,8 +10,7 @@
  */
 import { trusted, type Connection } from 'mongoose';
 import { onlyDuplicateKeys } from '../../shared/db/duplicate-keys';
-import type { Logger } from '../../shared/logging';
-import { MailDeliveryError, type EmailRenderer, type Mailer } from '../../shared/mail';
+import { MailDeliveryError, type MailingDependencies } from '../../shared/mail';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { timelineEventModel } from '../customers/customer-event.model';
 import type { Campaign } from './campaign.model';
@@ -22,13 +21,7 @@ import { isInWindow, nextWindowOpening } from './send-window';
 const DAY = 86_400_000;
 const MAX_ATTEMPTS = 5;
 
-export interface CampaignMailDependencies {
-  connection: Connection;
-  mailer: Mailer;
-  renderer: EmailRenderer;
-  baseUrl: string;
-  logger: Logger;
-}
+export type CampaignMailDependencies = MailingDependencies;
 
 export interface SendOptions {
   now?: Date;

@@ -9,8 +9,7 @@
  * Message-ID (a duplicate survey e-mail is the accepted cost here, unlike campaigns).
  */
 import { trusted, type Connection, type Types } from 'mongoose';
-import type { Logger } from '../../shared/logging';
-import { MailDeliveryError, unsubscribeHeaders, type EmailRenderer, type Mailer } from '../../shared/mail';
+import { MailDeliveryError, type MailingDependencies, unsubscribeHeaders } from '../../shared/mail';
 import { newLinkToken } from '../../shared/security/tokens';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { invitationModel, type Invitation } from './invitation.model';
@@ -21,14 +20,7 @@ import { recordSurveyEvent } from './timeline';
 const DAY = 86_400_000;
 const MAX_ATTEMPTS = 5;
 
-export interface SurveyMailDependencies {
-  connection: Connection;
-  mailer: Mailer;
-  renderer: EmailRenderer;
-  /** Public address of the app, for the links in messages. */
-  baseUrl: string;
-  logger: Logger;
-}
+export type SurveyMailDependencies = MailingDependencies;
 
 export interface DispatchOptions {
   now?: Date;
