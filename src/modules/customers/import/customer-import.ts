@@ -18,6 +18,7 @@ import type { ColumnMapping } from './mappings';
 import { missingColumns, readRow, type ImportedCustomer } from './row-reading';
 import { loadValueContext, retierCustomers } from '../value/value.service';
 import { upsertImportedBatch, type BatchOutcome, type ImportContext } from './import-writer';
+import { SeenIds } from './seen-ids';
 
 export interface ImportOptions {
   mapping: ColumnMapping;
@@ -91,7 +92,7 @@ export async function importCustomers(connection: Connection, input: Readable, o
   const now = options.now ?? new Date();
   const value = await loadValueContext(connection, now);
   const context: ImportContext = { connection, source: report.source, importedBy: options.importedBy ?? `${mapping.name} import`, now, value };
-  const seenIds = new Map<string, number>();
+  const seenIds = new SeenIds();
   let batch: Array<{ line: number; customer: ImportedCustomer }> = [];
   let bytes = 0;
 
@@ -119,12 +120,11 @@ export async function importCustomers(connection: Connection, input: Readable, o
         reject(report, { line: info.lines, externalId: reading.externalId, reasons: reading.problems });
         continue;
       }
-      const firstLine = seenIds.get(reading.customer.externalId);
+      const firstLine = seenIds.firstLineOf(reading.customer.externalId, info.lines);
       if (firstLine !== undefined) {
         reject(report, { line: info.lines, externalId: reading.customer.externalId, reasons: [`${mapping.columns.externalId}: repeats line ${firstLine}`] });
         continue;
       }
-      seenIds.set(reading.customer.externalId, info.lines);
       batch.push({ line: info.lines, customer: reading.customer });
       if (batch.length >= batchSize) await flush();
     }
