@@ -13,6 +13,7 @@ import { createStaffPassport } from './modules/accounts/staff-passport';
 import { classificationAdminRoutes } from './modules/classification/classification-admin.routes';
 import { surveyTextClassifier } from './modules/classification/customer-classification.service';
 import { causeReviewRoutes } from './modules/classification/review.routes';
+import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { customerPageRoutes } from './modules/customers/customer-pages.routes';
 import { customerRoutes } from './modules/customers/customers.routes';
@@ -102,6 +103,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(campaignRoutes({ connection, baseUrl: config.http.baseUrl }));
   app.use(surveyRoutes({ connection }));
   app.use(outboxRoutes({ connection }));
+  app.use(dashboardRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

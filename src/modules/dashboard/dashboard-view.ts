@@ -1,0 +1,140 @@
+/**
+ * The dashboard page's model: the form's choices, and per chart a section with its SVG
+ * geometry, its table (numbers formatted for the page's language) and its CSV link.
+ */
+import { intlLocaleOf, type Locale, type Translate } from '../../shared/i18n';
+import { customerLocales, valueTiers } from '../customers/vocabulary';
+import { barChart, heatLevel, lineChart, stackedChart, type BarChart, type LineChart, type StackedChart } from './dashboard-charts';
+import { causeLabel, dashboardCharts, dashboardTable, type DashboardChart, type TableCell } from './dashboard-tables';
+import { dashboardRanges, type DashboardQuery } from './dashboard.schemas';
+import type { DashboardFigures } from './dashboard.service';
+
+export interface DashboardSection {
+  chart: DashboardChart;
+  title: string;
+  hint?: string;
+  line?: LineChart;
+  bars?: BarChart;
+  stacked?: StackedChart & { legend: Array<{ label: string; className: string }> };
+  /** The causes × tier table is its own chart: cells shaded by count. */
+  heat?: boolean;
+  headings: string[];
+  rows: Array<Array<{ text: string; numeric: boolean; heat?: number }>>;
+  csvHref: string;
+}
+
+export function dashboardView(figures: DashboardFigures, query: DashboardQuery, locale: Locale, t: Translate) {
+  const format = formatters(locale);
+  const search = searchOf(query);
+  const monthLabels = figures.months.map((month) => format.month(month.period));
+  const sections = dashboardCharts.map((chart): DashboardSection => {
+    const table = dashboardTable(chart, figures, t);
+    return {
+      chart,
+      title: t(`dashboard:chart.${chart}.title`),
+      hint: t(`dashboard:chart.${chart}.hint`),
+      ...chartOf(chart, figures, monthLabels, format, t),
+      headings: table.headings,
+      rows: table.rows.map((row) => row.map((cell) => ({ text: format.cell(cell), numeric: cell.kind !== 'text' && cell.kind !== 'month' }))),
+      csvHref: `/dashboard/${chart}.csv${search}`,
+    };
+  });
+  const heat = sections.find((section) => section.heat);
+  if (heat) {
+    const largest = Math.max(0, ...figures.causesByTier.rows.flatMap((row) => row.counts));
+    heat.rows = heat.rows.map((row, r) => row.map((cell, c) => (c === 0 || c > figures.causesByTier.tiers.length ? cell : { ...cell, heat: heatLevel(figures.causesByTier.rows[r].counts[c - 1], largest) })));
+  }
+  return {
+    title: t('dashboard:title'),
+    span: { from: figures.from, to: figures.to },
+    reviewQueue: figures.reviewQueue,
+    form: {
+      ranges: dashboardRanges.map((range) => ({ value: range, label: t(`dashboard:range.${range}`), selected: range === query.range })),
+      from: query.from ?? '',
+      to: query.to ?? '',
+      plan: query.plan ?? '',
+      tiers: valueTiers.map((tier) => ({ value: tier, selected: tier === query.tier })),
+      locales: customerLocales.map((code) => ({ value: code, label: t(`dashboard:locale.${code}`), selected: code === query.locale })),
+    },
+    sections,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Formatters = ReturnType<typeof formatters>;
+
+function chartOf(chart: DashboardChart, figures: DashboardFigures, months: string[], format: Formatters, t: Translate): Partial<DashboardSection> {
+  const causeBars = (value: (row: DashboardFigures['causes'][number]) => number, text: (value: number) => string) =>
+    barChart(figures.causes.map((row) => ({ label: causeLabel(row.cause, t), value: value(row), valueText: text(value(row)), className: `chart-bar chart-cause--${row.cause}` })));
+  switch (chart) {
+    case 'churn-retention':
+      return {
+        line: lineChart(months, [
+          { className: 'chart-line chart-line--churn', label: t('dashboard:column.churn_rate'), values: figures.months.map((m) => m.churnRate), format: format.percent },
+          { className: 'chart-line chart-line--retention', label: t('dashboard:column.retention_rate'), values: figures.months.map((m) => m.retentionRate), format: format.percent },
+        ]),
+      };
+    case 'causes':
+      return { bars: causeBars((row) => row.lost, format.count) };
+    case 'lost-revenue':
+      return { bars: causeBars((row) => row.lostMonthlyRevenue, format.money) };
+    case 'causes-over-time': {
+      const keys = figures.causes.map((row) => ({ key: row.cause, label: causeLabel(row.cause, t), className: `chart-cause--${row.cause}` }));
+      return { stacked: { ...stackedChart(months, keys, (column, key) => figures.months[column].lostByCause[key as keyof (typeof figures.months)[number]['lostByCause']] ?? 0), legend: keys } };
+    }
+    case 'causes-by-tier':
+      return { heat: true };
+    case 'survey-responses':
+      return { bars: barChart(figures.months.map((m, index) => ({ label: months[index], value: m.surveyResponses.rate ?? 0, valueText: format.percent(m.surveyResponses.rate) }))) };
+    case 'campaigns':
+      return { bars: barChart(figures.campaigns.map((row) => ({ label: row.name, value: row.winBackRate ?? 0, valueText: format.percent(row.winBackRate) }))) };
+    case 'at-risk':
+      return {
+        bars: barChart(
+          figures.atRisk.map((row) => ({
+            label: t(`dashboard:rfm.${row.level}`),
+            value: row.customers,
+            valueText: format.count(row.customers),
+            className: `chart-bar chart-rfm--${row.level}`,
+            href: `/customers?rfmLevel=${row.level}`,
+          })),
+        ),
+      };
+    case 'competitors':
+      return { bars: barChart(figures.competitors.map((row) => ({ label: row.name, value: row.mentions, valueText: format.count(row.mentions) }))) };
+  }
+}
+
+function formatters(locale: Locale) {
+  const intl = intlLocaleOf(locale);
+  const counts = new Intl.NumberFormat(intl);
+  const decimals = new Intl.NumberFormat(intl, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  const months = new Intl.DateTimeFormat(intl, { month: 'short', year: 'numeric', timeZone: 'UTC' });
+  const count = (value: number) => counts.format(value);
+  const percent = (value: number | null) => (value === null ? '—' : `${decimals.format(value)}%`);
+  const money = (value: number) => decimals.format(value);
+  const month = (period: string) => months.format(new Date(`${period}-01T00:00:00Z`));
+  const cell = (cell: TableCell): string => {
+    if (cell.kind === 'text') return cell.label ?? String(cell.value ?? '');
+    if (cell.kind === 'month') return month(String(cell.value));
+    if (cell.kind === 'percent') return percent(cell.value as number | null);
+    if (cell.value === null) return '—';
+    return cell.kind === 'money' ? money(Number(cell.value)) : count(Number(cell.value));
+  };
+  return { count, percent, money, month, cell };
+}
+
+/** The page's query again, for the CSV links. */
+function searchOf(query: DashboardQuery): string {
+  const params = new URLSearchParams();
+  params.set('range', query.range);
+  if (query.range === 'custom' && query.from && query.to) {
+    params.set('from', query.from);
+    params.set('to', query.to);
+  }
+  if (query.tier) params.set('tier', query.tier);
+  if (query.plan) params.set('plan', query.plan);
+  if (query.locale) params.set('locale', query.locale);
+  return `?${params.toString()}`;
+}
