@@ -17,7 +17,7 @@ export interface BarChart {
   width: number;
   height: number;
   labelWidth: number;
-  bars: Array<{ y: number; textY: number; width: number; label: string; valueText: string; valueX: number; className: string; href?: string }>;
+  bars: Array<{ y: number; textY: number; width: number; label: string; fullLabel: string; valueText: string; valueX: number; className: string; href?: string }>;
 }
 
 export interface StackedChart {
@@ -27,7 +27,9 @@ export interface StackedChart {
   columns: Array<{ x: number; labelX: number; label: string; segments: Array<{ y: number; height: number; width: number; className: string; title: string }> }>;
 }
 
-const plot = { width: 640, height: 220, left: 44, right: 12, top: 12, bottom: 28 };
+const plot = { width: 640, height: 220, left: 44, right: 32, top: 12, bottom: 28 };
+/** Longer bar labels are cut (the table under the chart has them whole). */
+const labelLength = 22;
 
 /** Lines over months for percent series; the scale runs from 0 to 100 (or the largest value). */
 export function lineChart(labels: readonly string[], series: ReadonlyArray<{ className: string; label: string; values: ReadonlyArray<number | null>; format: (value: number) => string }>): LineChart {
@@ -65,7 +67,8 @@ export function barChart(rows: ReadonlyArray<{ label: string; value: number; val
         y: index * rowHeight + 5,
         textY: index * rowHeight + 20,
         width,
-        label: row.label,
+        label: row.label.length > labelLength ? `${row.label.slice(0, labelLength - 1)}…` : row.label,
+        fullLabel: row.label,
         valueText: row.valueText,
         valueX: round1(labelWidth + width + 6),
         className: row.className ?? 'chart-bar',
