@@ -13,6 +13,7 @@ import { createStaffPassport } from './modules/accounts/staff-passport';
 import { classificationAdminRoutes } from './modules/classification/classification-admin.routes';
 import { surveyTextClassifier } from './modules/classification/customer-classification.service';
 import { causeReviewRoutes } from './modules/classification/review.routes';
+import { dashboardApiRoutes } from './modules/dashboard/dashboard.api-routes';
 import { dashboardRoutes } from './modules/dashboard/dashboard.routes';
 import { customersApiRoutes } from './modules/customers/customers.api-routes';
 import { customerPageRoutes } from './modules/customers/customer-pages.routes';
@@ -91,6 +92,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(accountsRoutes({ config, connection, passport: staffPassport }));
   app.use('/api/v1', customersApiRoutes({ connection }));
   app.use('/api/v1', campaignsApiRoutes({ connection }));
+  app.use('/api/v1', dashboardApiRoutes({ connection }));
   app.use(customerRoutes({ connection }));
   // After customerRoutes: its /customers/import and /customers/export.csv are not customer ids.
   app.use(customerPageRoutes({ connection }));
