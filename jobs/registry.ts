@@ -8,6 +8,7 @@ import { reclassifyJobSchema } from '../src/modules/classification/reclassify.se
 import { classificationReclassify } from './handlers/classification-reclassify';
 import { classificationRetrain } from './handlers/classification-retrain';
 import { customersRecomputeValue } from './handlers/customers-recompute-value';
+import { dashboardSnapshot } from './handlers/dashboard-snapshot';
 import { campaignsRun } from './handlers/campaigns-run';
 import { surveysDispatch } from './handlers/surveys-dispatch';
 import { systemHeartbeat } from './handlers/system-heartbeat';
@@ -70,5 +71,14 @@ export const classificationReclassifyJob = defineJob({
   handler: classificationReclassify,
 });
 
+export const dashboardSnapshotJob = defineJob({
+  name: 'dashboard.snapshot',
+  description: "Takes the day's dashboard snapshot (churn counts per month, tier, plan and language) so the dashboard need not scan customers.",
+  payload: z.object({}).strict(),
+  options: { concurrency: 1, lockLifetimeMs: 30 * 60_000, retries: { attempts: 1, backoffMs: 60_000 } },
+  everyMs: 24 * 60 * 60_000,
+  handler: dashboardSnapshot,
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob, classificationReclassifyJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob, classificationReclassifyJob, dashboardSnapshotJob];

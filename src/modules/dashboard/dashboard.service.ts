@@ -12,42 +12,33 @@
  * interview figures are not filtered.
  */
 import type { Connection, Types } from 'mongoose';
-import type { CauseCode } from '../customers/causes';
-import { customerModel, type Customer } from '../customers/customer.model';
-import { churnMetrics, periodsBetween, type CustomerHistory, type Period } from '../customers/metrics/churn-metrics';
+import { customerModel } from '../customers/customer.model';
+import { periodsBetween } from '../customers/metrics/churn-metrics';
 import { surveyResponseRates, type ResponseFigures } from '../customers/metrics/survey-response-rates';
-import { valueTiers, type CustomerLocale, type ValueTier } from '../customers/vocabulary';
+import type { ValueTier } from '../customers/vocabulary';
 import { campaignModel } from '../campaigns/campaign.model';
 import { memberModel } from '../campaigns/member.model';
 import { liftOf } from '../campaigns/report.service';
 import { interviewModel } from '../interviews/interview.model';
+import { loadHistories, percent, round2, scannedChurnFigures, type ChurnFigures, type ChurnMonth, type CustomerFilter } from './churn-figures';
 import { dashboardSpan, type DashboardQuery } from './dashboard.schemas';
+import { snapshotChurnFigures } from './snapshot.service';
 
-export type CauseKey = CauseCode | 'unknown';
-export type TierKey = ValueTier | 'none';
+export type { CauseKey, TierKey } from './churn-figures';
 export const atRiskLevels = ['yellow', 'orange', 'red'] as const;
 
-export interface MonthFigures {
-  period: string;
-  start: Date;
-  customersAtStart: number;
-  customersAtEnd: number;
-  newCustomers: number;
-  lost: number;
-  churnRate: number | null;
-  retentionRate: number | null;
-  lostByCause: Partial<Record<CauseKey, number>>;
+export interface MonthFigures extends ChurnMonth {
   surveyResponses: ResponseFigures;
 }
 
 export interface DashboardFigures {
   from: Date;
   to: Date;
+  /** Where the churn figures came from: today's snapshot, or a scan of the customers. */
+  source: 'snapshot' | 'scan';
   months: MonthFigures[];
-  /** Every cause with churned customers in the period, most first. */
-  causes: Array<{ cause: CauseKey; lost: number; lostMonthlyRevenue: number }>;
-  /** Customers lost in the period per cause and value tier (`tiers` gives the column order). */
-  causesByTier: { tiers: TierKey[]; rows: Array<{ cause: CauseKey; counts: number[]; total: number }> };
+  causes: ChurnFigures['causes'];
+  causesByTier: ChurnFigures['causesByTier'];
   surveyResponses: ResponseFigures;
   campaigns: Array<{
     id: string;
@@ -69,31 +60,21 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
   const periods = periodsBetween('month', from, to);
   const span = { start: periods[0].start, end: periods[periods.length - 1].end };
   const filter = customerFilterOf(query);
-  const [histories, responses, campaigns, atRisk, competitors, reviewQueue] = await Promise.all([
-    loadHistories(connection, filter),
+  const [churn, responses, campaigns, atRisk, competitors, reviewQueue] = await Promise.all([
+    churnFigures(connection, periods, filter, now),
     surveyResponseRates(connection, periods),
     campaignResults(connection, span, query.tier),
     atRiskCounts(connection, filter),
     competitorsNamed(connection, span),
     customerModel(connection).countDocuments({ ...filter, 'cause.needsReview': true }).exec(),
   ]);
-  const metrics = churnMetrics(histories, periods);
   return {
     from,
     to,
-    months: metrics.map((month, index) => ({
-      period: month.period,
-      start: month.start,
-      customersAtStart: month.customersAtStart,
-      customersAtEnd: month.customersAtEnd,
-      newCustomers: month.newCustomers,
-      lost: month.lost,
-      churnRate: month.churnRate,
-      retentionRate: month.retentionRate,
-      lostByCause: Object.fromEntries(Object.entries(month.byCause).map(([cause, figures]) => [cause, figures?.lost ?? 0])),
-      surveyResponses: responses[index],
-    })),
-    ...lossesOf(histories, span),
+    source: churn.source,
+    months: churn.figures.months.map((month, index) => ({ ...month, surveyResponses: responses[index] })),
+    causes: churn.figures.causes,
+    causesByTier: churn.figures.causesByTier,
     surveyResponses: totalResponses(responses),
     campaigns,
     atRisk,
@@ -104,61 +85,19 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
 
 // ---------------------------------------------------------------------------------------------
 
-interface LossHistory extends CustomerHistory {
-  monthlyRevenue: number;
+/** Today's snapshot when it covers the months; a scan of the customers otherwise. */
+async function churnFigures(connection: Connection, periods: ReturnType<typeof periodsBetween>, filter: CustomerFilter, now: Date) {
+  const snapshot = await snapshotChurnFigures(connection, periods, filter, now);
+  if (snapshot) return { source: 'snapshot' as const, figures: snapshot };
+  return { source: 'scan' as const, figures: scannedChurnFigures(await loadHistories(connection, filter), periods) };
 }
 
-interface FilterFields {
-  'value.tier'?: ValueTier;
-  plan?: string;
-  locale?: CustomerLocale;
-}
-
-function customerFilterOf(query: DashboardQuery): FilterFields {
-  const filter: FilterFields = {};
+function customerFilterOf(query: DashboardQuery): CustomerFilter {
+  const filter: CustomerFilter = {};
   if (query.tier) filter['value.tier'] = query.tier;
   if (query.plan) filter.plan = query.plan;
   if (query.locale) filter.locale = query.locale;
   return filter;
-}
-
-type HistoryFields = Pick<Customer, 'status' | 'signupDate' | 'churns' | 'value' | 'cause' | 'revenue'>;
-
-/** As the churn report: a churned customer without a churn date is in no period and left out. */
-async function loadHistories(connection: Connection, filter: FilterFields): Promise<LossHistory[]> {
-  const histories: LossHistory[] = [];
-  const cursor = customerModel(connection)
-    .find(filter, { status: 1, signupDate: 1, churns: 1, 'value.tier': 1, 'cause.code': 1, 'revenue.monthly': 1 })
-    .lean<HistoryFields>()
-    .batchSize(1000)
-    .cursor();
-  for await (const customer of cursor) {
-    const { status, signupDate, churns, value, cause, revenue } = customer as HistoryFields;
-    if (status === 'churned' && !churns?.length) continue;
-    histories.push({ signupDate, churns: churns ?? [], tier: value?.tier, cause: cause?.code, monthlyRevenue: revenue?.monthly ?? 0 });
-  }
-  return histories;
-}
-
-/** Churn episodes in the span by cause (with the monthly revenue lost) and by cause × tier. */
-function lossesOf(histories: readonly LossHistory[], span: { start: Date; end: Date }): Pick<DashboardFigures, 'causes' | 'causesByTier'> {
-  const byCause = new Map<CauseKey, { lost: number; lostMonthlyRevenue: number; byTier: Map<TierKey, number> }>();
-  for (const history of histories) {
-    const losses = history.churns.filter((episode) => episode.at >= span.start && episode.at < span.end).length;
-    if (losses === 0) continue;
-    const cause = history.cause ?? 'unknown';
-    const entry = byCause.get(cause) ?? byCause.set(cause, { lost: 0, lostMonthlyRevenue: 0, byTier: new Map() }).get(cause)!;
-    entry.lost += losses;
-    entry.lostMonthlyRevenue += losses * history.monthlyRevenue;
-    const tier = history.tier ?? 'none';
-    entry.byTier.set(tier, (entry.byTier.get(tier) ?? 0) + losses);
-  }
-  const ranked = [...byCause].sort(([causeA, a], [causeB, b]) => b.lost - a.lost || causeA.localeCompare(causeB));
-  const tiers: TierKey[] = [...valueTiers, 'none'];
-  return {
-    causes: ranked.map(([cause, entry]) => ({ cause, lost: entry.lost, lostMonthlyRevenue: round2(entry.lostMonthlyRevenue) })),
-    causesByTier: { tiers, rows: ranked.map(([cause, entry]) => ({ cause, counts: tiers.map((tier) => entry.byTier.get(tier) ?? 0), total: entry.lost })) },
-  };
 }
 
 function totalResponses(months: readonly ResponseFigures[]): ResponseFigures {
@@ -212,7 +151,7 @@ async function campaignResults(connection: Connection, span: { start: Date; end:
 }
 
 /** Customers still with us (not churned) whose RFM warning is yellow, orange or red. */
-async function atRiskCounts(connection: Connection, filter: FilterFields): Promise<DashboardFigures['atRisk']> {
+async function atRiskCounts(connection: Connection, filter: CustomerFilter): Promise<DashboardFigures['atRisk']> {
   const rows = await customerModel(connection)
     .aggregate<{ _id: string; customers: number }>([
       { $match: { ...filter, status: { $in: ['active', 'at_risk', 'won_back'] }, 'value.rfm.level': { $in: [...atRiskLevels] } } },
@@ -238,12 +177,3 @@ async function competitorsNamed(connection: Connection, span: { start: Date; end
   return rows;
 }
 
-function percent(part: number, whole: number): number | null {
-  return whole === 0 ? null : round2((100 * part) / whole);
-}
-
-function round2(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-export type { Period };
