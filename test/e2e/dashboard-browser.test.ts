@@ -59,7 +59,7 @@ test('when a marketer opens the dashboard for a quarter, then every chart is dra
       return { chart: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length };
     }),
   );
-  expect(charts.map((chart) => chart.chart)).toEqual(['churn-retention', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']);
+  expect(charts.map((chart) => chart.chart)).toEqual(['churn-retention', 'churned-now', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']);
   for (const chart of charts) {
     expect(chart.width).toBeGreaterThan(100);
     expect(chart.height).toBeGreaterThan(20);
@@ -78,6 +78,6 @@ test('when the dashboard is opened in Chinese, then titles are Chinese and a scr
   await page.goto(`${app.url}/dashboard?${fixture.search}&lang=zh-CN`);
 
   await expect(page.locator('h1').innerText()).resolves.toBe('流失仪表盘');
-  expect(await page.locator('svg.chart').count()).toBe(8);
+  expect(await page.locator('svg.chart').count()).toBe(9);
   await screenshot(page, 'dashboard-quarter-zh-CN');
 });

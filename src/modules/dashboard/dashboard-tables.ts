@@ -8,7 +8,7 @@ import type { Translate } from '../../shared/i18n';
 import { csvCell } from '../customers/export/customers-csv';
 import type { DashboardFigures } from './dashboard.service';
 
-export const dashboardCharts = ['churn-retention', 'causes', 'causes-over-time', 'causes-by-tier', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors'] as const;
+export const dashboardCharts = ['churn-retention', 'churned-now', 'causes', 'causes-over-time', 'causes-by-tier', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors'] as const;
 export type DashboardChart = (typeof dashboardCharts)[number];
 
 export function isDashboardChart(value: string): value is DashboardChart {
@@ -48,6 +48,8 @@ export function dashboardTable(chart: DashboardChart, figures: DashboardFigures,
         ['month', 'customers_at_start', 'lost', 'new_customers', 'customers_at_end', 'churn_rate', 'retention_rate'],
         figures.months.map((m) => [month(m.period), count(m.customersAtStart), count(m.lost), count(m.newCustomers), count(m.customersAtEnd), rate(m.churnRate), rate(m.retentionRate)]),
       );
+    case 'churned-now':
+      return table(['cause', 'customers'], figures.churnedNow.byCause.map((row) => [cause(row.cause), count(row.customers)]));
     case 'causes':
       return table(['cause', 'lost'], figures.causes.map((row) => [cause(row.cause), count(row.lost)]));
     case 'causes-over-time': {

@@ -18,6 +18,8 @@ export interface DashboardSection {
   stacked?: StackedChart & { legend: Array<{ label: string; className: string }> };
   /** The causes × tier table is its own chart: cells shaded by count. */
   heat?: boolean;
+  /** A headline number shown above the chart. */
+  total?: string;
   headings: string[];
   rows: Array<Array<{ text: string; numeric: boolean; heat?: number }>>;
   csvHref: string;
@@ -74,6 +76,13 @@ function chartOf(chart: DashboardChart, figures: DashboardFigures, months: strin
           { className: 'chart-line chart-line--churn', label: t('dashboard:column.churn_rate'), values: figures.months.map((m) => m.churnRate), format: format.percent },
           { className: 'chart-line chart-line--retention', label: t('dashboard:column.retention_rate'), values: figures.months.map((m) => m.retentionRate), format: format.percent },
         ]),
+      };
+    case 'churned-now':
+      return {
+        bars: barChart(
+          figures.churnedNow.byCause.map((row) => ({ label: causeLabel(row.cause, t), value: row.customers, valueText: format.count(row.customers), className: `chart-bar chart-cause--${row.cause}` })),
+        ),
+        total: format.count(figures.churnedNow.total),
       };
     case 'causes':
       return { bars: causeBars((row) => row.lost, format.count) };

@@ -25,6 +25,7 @@ import { dashboardSpan, type DashboardQuery } from './dashboard.schemas';
 import { snapshotChurnFigures } from './snapshot.service';
 
 export type { CauseKey, TierKey } from './churn-figures';
+import type { CauseKey } from './churn-figures';
 export const atRiskLevels = ['yellow', 'orange', 'red'] as const;
 
 export interface MonthFigures extends ChurnMonth {
@@ -39,6 +40,8 @@ export interface DashboardFigures {
   months: MonthFigures[];
   causes: ChurnFigures['causes'];
   causesByTier: ChurnFigures['causesByTier'];
+  /** Customers churned now (whatever the period, dated or not, e.g. an import without dates), by cause. */
+  churnedNow: { total: number; byCause: Array<{ cause: CauseKey; customers: number }> };
   surveyResponses: ResponseFigures;
   campaigns: Array<{
     id: string;
@@ -60,8 +63,9 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
   const periods = periodsBetween('month', from, to);
   const span = { start: periods[0].start, end: periods[periods.length - 1].end };
   const filter = customerFilterOf(query);
-  const [churn, responses, campaigns, atRisk, competitors, reviewQueue] = await Promise.all([
+  const [churn, churnedNow, responses, campaigns, atRisk, competitors, reviewQueue] = await Promise.all([
     churnFigures(connection, periods, filter, now),
+    churnedNowByCause(connection, filter),
     surveyResponseRates(connection, periods),
     campaignResults(connection, span, query.tier),
     atRiskCounts(connection, filter),
@@ -75,6 +79,7 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
     months: churn.figures.months.map((month, index) => ({ ...month, surveyResponses: responses[index] })),
     causes: churn.figures.causes,
     causesByTier: churn.figures.causesByTier,
+    churnedNow,
     surveyResponses: totalResponses(responses),
     campaigns,
     atRisk,
@@ -148,6 +153,17 @@ async function campaignResults(connection: Connection, span: { start: Date; end:
     })
     .sort((a, b) => b.targeted - a.targeted || a.name.localeCompare(b.name))
     .slice(0, 50);
+}
+
+/** Churned customers now by cause, through the { 'cause.code', status } index. */
+async function churnedNowByCause(connection: Connection, filter: CustomerFilter): Promise<DashboardFigures['churnedNow']> {
+  const rows = await customerModel(connection)
+    .aggregate<{ _id: CauseKey | null; customers: number }>([{ $match: { ...filter, status: 'churned' } }, { $group: { _id: '$cause.code', customers: { $sum: 1 } } }])
+    .exec();
+  const byCause = rows
+    .map((row) => ({ cause: row._id ?? 'unknown', customers: row.customers }))
+    .sort((a, b) => b.customers - a.customers || a.cause.localeCompare(b.cause));
+  return { total: byCause.reduce((sum, row) => sum + row.customers, 0), byCause };
 }
 
 /** Customers still with us (not churned) whose RFM warning is yellow, orange or red. */

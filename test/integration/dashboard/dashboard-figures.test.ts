@@ -51,6 +51,16 @@ test('when churn is split by cause, then counts, lost monthly revenue, the month
   ]);
 });
 
+test('when customers are churned now, then they are counted by cause whatever the period (C came back, X is on another plan)', () => {
+  expect(figures.churnedNow).toEqual({
+    total: 3,
+    byCause: [
+      { cause: 'price', customers: 2 },
+      { cause: 'natural', customers: 1 },
+    ],
+  });
+});
+
 test('when invitations went out, then the response rate is answered over delivered (a failed send is not delivered)', () => {
   expect(figures.months.map((month) => month.surveyResponses.rate)).toEqual([null, 50, 100]);
   expect(figures.surveyResponses).toEqual({ delivered: 3, answered: 2, rate: 66.67 });

@@ -31,7 +31,7 @@ describe('the page', () => {
 
     expect(response.status).toBe(200);
     expect(page).toContain('href="/dashboard"');
-    for (const chart of ['churn-retention', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']) {
+    for (const chart of ['churn-retention', 'churned-now', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']) {
       expect(page).toMatch(new RegExp(`<svg class="chart" data-chart="${chart}"`));
       expect(page).toContain(`href="/dashboard/${chart}.csv?range&#x3D;custom&amp;from&#x3D;2025-01-01&amp;to&#x3D;2025-03-31&amp;plan&#x3D;${fixture.plan}"`);
     }
@@ -39,6 +39,7 @@ describe('the page', () => {
     expect(page).toContain('<polyline class="chart-line chart-line--churn" points="');
     expect(page).toContain('href="/customers?rfmLevel=red"');
     expect(page).toMatch(/data-figure="review-queue">1</);
+    expect(page).toMatch(/data-figure="churned-now-total">3</);
     expect(page).toContain('<td class="numeric">33.33%</td>');
   });
 
