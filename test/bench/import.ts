@@ -27,7 +27,7 @@ import { mappingPresets } from '../../src/modules/customers/import/mappings';
 import { retierCustomers } from '../../src/modules/customers/value/value.service';
 import { telcoFile, telcoFileExists } from '../helpers/telco-file';
 
-const SIZES = [25_000, 100_000];
+const SIZES = (process.env.BENCH_IMPORT_SIZES ?? "25000,100000").split(",").map(Number);
 
 interface ImportMeasure {
   rows: number;
@@ -36,6 +36,9 @@ interface ImportMeasure {
   startRssMb: number;
   peakRssMb: number;
   peakHeapMb: number;
+  /** Heap still reachable after a full GC, before and after the import (without the re-tiering). */
+  liveHeapBeforeMb: number;
+  liveHeapAfterMb: number;
   created: number;
   rejected: number;
 }
@@ -140,7 +143,7 @@ async function rawInsertRate(uri: string, file: string): Promise<number> {
 
 function measureImport(file: string, uri: string, dbName: string): Promise<ImportMeasure> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [__filename, '--measure', file, uri, dbName], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', __filename, '--measure', file, uri, dbName], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.once('error', reject);
@@ -151,6 +154,9 @@ function measureImport(file: string, uri: string, dbName: string): Promise<Impor
 async function measureInChild(file: string, uri: string, dbName: string): Promise<void> {
   configureMongoose();
   const connection = await mongoose.createConnection(uri, { dbName }).asPromise();
+  // What stays reachable (after a full GC) shows retention; peaks also count uncollected garbage.
+  const liveHeap = () => (global.gc?.(), process.memoryUsage().heapUsed / 2 ** 20);
+  const liveHeapBeforeMb = liveHeap();
   const startRss = process.memoryUsage().rss;
   let peakRss = startRss;
   let peakHeap = 0;
@@ -164,6 +170,7 @@ async function measureInChild(file: string, uri: string, dbName: string): Promis
   // Rows in first, tiers re-cut after (what importCustomers does by default), timed apart.
   const report = await importCustomers(connection, createReadStream(file), { mapping: mappingPresets.telco, source: 'bench', recomputeTiers: false });
   const importSeconds = seconds(started);
+  const liveHeapAfterMb = liveHeap();
   const recomputeStarted = process.hrtime.bigint();
   await retierCustomers(connection);
   const recomputeSeconds = seconds(recomputeStarted);
@@ -178,6 +185,8 @@ async function measureInChild(file: string, uri: string, dbName: string): Promis
     startRssMb: startRss / 2 ** 20,
     peakRssMb: peakRss / 2 ** 20,
     peakHeapMb: peakHeap / 2 ** 20,
+    liveHeapBeforeMb,
+    liveHeapAfterMb,
     created: report.created,
     rejected: report.rejected,
   };
@@ -224,7 +233,7 @@ function report(figures: { rows: number; fileMb: number; parseRate: number; inse
   console.log('memory of the importing process (RSS sampled every 20 ms):');
   for (const [size, measure] of measures) {
     console.log(
-      `  ${number(size).padStart(7)} rows: start ${mb(measure.startRssMb)}, peak ${mb(measure.peakRssMb)} (+${mb(measure.peakRssMb - measure.startRssMb)}), peak heap ${mb(measure.peakHeapMb)}, ${number(measure.rows / measure.importSeconds)} rows/s`,
+      `  ${number(size).padStart(7)} rows: start ${mb(measure.startRssMb)}, peak ${mb(measure.peakRssMb)} (+${mb(measure.peakRssMb - measure.startRssMb)}), peak heap ${mb(measure.peakHeapMb)}, live heap after GC ${mb(measure.liveHeapBeforeMb)} → ${mb(measure.liveHeapAfterMb)}, ${number(measure.rows / measure.importSeconds)} rows/s`,
     );
   }
   const [small, large] = [measures.get(SIZES[0]) as ImportMeasure, largest];
