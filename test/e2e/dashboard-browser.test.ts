@@ -10,6 +10,10 @@ import { createStaff, signIn } from '../helpers/auth';
 import { chromiumInstallTimeoutMs, launchBrowser, screenshot } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { ListeningApp } from '../helpers/http';
+import { createReadStream } from 'node:fs';
+import { importCustomers } from '../../src/modules/customers/import/customer-import';
+import { mappingPresets } from '../../src/modules/customers/import/mappings';
+import { telcoFile, telcoTest } from '../helpers/telco';
 import { seedQuarter } from '../integration/dashboard/support';
 
 let db: TestDatabase;
@@ -81,3 +85,40 @@ test('when the dashboard is opened in Chinese, then titles are Chinese and a scr
   expect(await page.locator('svg.chart').count()).toBe(9);
   await screenshot(page, 'dashboard-quarter-zh-CN');
 });
+
+telcoTest(
+  'when the Telco file was imported, then the dashboard shows its 1,869 churned customers by cause, drawn, with a screenshot',
+  async () => {
+    // A database and app of their own: the figures are the file's alone.
+    const telcoDb = await createTestDatabase();
+    const telcoApp = await startTestApp({ connection: telcoDb.connection });
+    try {
+      await importCustomers(telcoDb.connection, createReadStream(telcoFile), { mapping: mappingPresets.telco });
+      const agent = await signIn(telcoApp.url, await createStaff(telcoDb.connection, 'success'));
+      const session = agent.cookie().split('; ').find((pair) => pair.startsWith(`${sessionCookieName}=`));
+      const telcoContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+      await telcoContext.addCookies([{ name: sessionCookieName, value: session!.slice(sessionCookieName.length + 1), url: telcoApp.url }]);
+      const page = await telcoContext.newPage();
+
+      await page.goto(`${telcoApp.url}/dashboard`);
+
+      await expect(page.locator('[data-figure="churned-now-total"]').innerText()).resolves.toBe('1,869');
+      const rows = await page.locator('[data-table="churned-now"] tbody tr').allInnerTexts();
+      expect(rows.map((row) => row.split('\t').map((cell) => cell.trim()))).toEqual([
+        ['Competitor', '841'],
+        ['Service', '420'],
+        ['Product', '215'],
+        ['Price', '211'],
+        ['Other or unknown', '130'],
+        ['Natural churn', '52'],
+      ]);
+      expect(await page.locator('svg[data-chart="churned-now"] rect').count()).toBe(6);
+      await screenshot(page, 'dashboard-telco');
+      await telcoContext.close();
+    } finally {
+      await telcoApp.close();
+      await telcoDb.close();
+    }
+  },
+  60_000,
+);
