@@ -50,6 +50,7 @@ export function dashboardView(figures: DashboardFigures, query: DashboardQuery, 
     title: t('dashboard:title'),
     span: { from: figures.from, to: figures.to },
     reviewQueue: figures.reviewQueue,
+    sourceNote: t(`dashboard:source.${figures.source}`),
     form: {
       ranges: dashboardRanges.map((range) => ({ value: range, label: t(`dashboard:range.${range}`), selected: range === query.range })),
       from: query.from ?? '',

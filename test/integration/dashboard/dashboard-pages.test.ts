@@ -40,6 +40,7 @@ describe('the page', () => {
     expect(page).toContain('href="/customers?rfmLevel=red"');
     expect(page).toMatch(/data-figure="review-queue">1</);
     expect(page).toMatch(/data-figure="churned-now-total">3</);
+    expect(page).toContain('Churn figures computed from the customers');
     expect(page).toContain('<td class="numeric">33.33%</td>');
   });
 
