@@ -6,6 +6,7 @@
 import pino from 'pino';
 import type { Connection } from 'mongoose';
 import { environmentWithDotEnv, loadConfig, type Config } from '../config';
+import { ensureIndexes } from '../models';
 import { connectDatabase } from '../shared/db/connection';
 import { createLogger, type Logger } from '../shared/logging';
 
@@ -29,6 +30,7 @@ export async function withDatabase<T>(work: (context: CliContext) => Promise<T>)
     throw explainConnectionFailure(error, config);
   });
   try {
+    await ensureIndexes(database.connection);
     return await work({ config, logger, connection: database.connection });
   } finally {
     await database.close();

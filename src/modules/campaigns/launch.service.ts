@@ -29,6 +29,8 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
   const now = options.now ?? new Date();
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 1000;
+  // The unique (campaign, step, customer) index is what makes a re-run launch safe: it must exist first.
+  await Promise.all([memberModel(connection).init(), deliveryModel(connection).init(), callTaskModel(connection).init()]);
   const filter = await audienceFilter(connection, campaign.audience, { now });
   const cursor = customerModel(connection)
     .find(filter, { _id: 1, name: 1, timezone: 1, value: 1, cause: 1, ownerId: 1 })

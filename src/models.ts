@@ -1,0 +1,53 @@
+/**
+ * Every model of the application, so that start-up builds their indexes before anything
+ * writes. Unique indexes carry correctness (one delivery per campaign step and customer, one
+ * response per invitation, idempotent API events): mongoose builds them in the background, and
+ * a write racing that build on a fresh database could slip a duplicate in and make the build fail.
+ */
+import type { Connection, Model } from 'mongoose';
+import { apiKeyModel } from './modules/accounts/api-key.model';
+import { staffAccountModel } from './modules/accounts/user.model';
+import { callTaskModel } from './modules/campaigns/call-task.model';
+import { campaignModel } from './modules/campaigns/campaign.model';
+import { deliveryModel } from './modules/campaigns/delivery.model';
+import { memberModel } from './modules/campaigns/member.model';
+import { classifierModelModel } from './modules/classification/classifier-model.model';
+import { causeModel } from './modules/classification/taxonomy.model';
+import { timelineEventModel } from './modules/customers/customer-event.model';
+import { customerModel } from './modules/customers/customer.model';
+import { transactionModel } from './modules/customers/transaction.model';
+import { heartbeatModel } from './modules/health/heartbeat.model';
+import { interviewModel } from './modules/interviews/interview.model';
+import { segmentModel } from './modules/segments/segment.model';
+import { invitationModel } from './modules/surveys/invitation.model';
+import { responseModel } from './modules/surveys/response.model';
+import { surveyModel } from './modules/surveys/survey.model';
+import { auditEntryModel } from './shared/audit/audit-log.model';
+import { outboxModel } from './shared/mail/outbox.model';
+
+const modelsOf: Array<(connection: Connection) => Model<never>> = [
+  apiKeyModel,
+  staffAccountModel,
+  callTaskModel,
+  campaignModel,
+  deliveryModel,
+  memberModel,
+  classifierModelModel,
+  causeModel,
+  timelineEventModel,
+  customerModel,
+  transactionModel,
+  heartbeatModel,
+  interviewModel,
+  segmentModel,
+  invitationModel,
+  responseModel,
+  surveyModel,
+  auditEntryModel,
+  outboxModel,
+] as never;
+
+/** Builds every model's collection and indexes; resolves when all exist. */
+export async function ensureIndexes(connection: Connection): Promise<void> {
+  await Promise.all(modelsOf.map((model) => model(connection).init()));
+}
