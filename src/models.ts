@@ -16,6 +16,7 @@ import { causeModel } from './modules/classification/taxonomy.model';
 import { timelineEventModel } from './modules/customers/customer-event.model';
 import { customerModel } from './modules/customers/customer.model';
 import { transactionModel } from './modules/customers/transaction.model';
+import { snapshotCellModel, snapshotRunModel } from './modules/dashboard/snapshot.model';
 import { heartbeatModel } from './modules/health/heartbeat.model';
 import { interviewModel } from './modules/interviews/interview.model';
 import { segmentModel } from './modules/segments/segment.model';
@@ -37,6 +38,8 @@ const modelsOf: Array<(connection: Connection) => Model<never>> = [
   timelineEventModel,
   customerModel,
   transactionModel,
+  snapshotRunModel,
+  snapshotCellModel,
   heartbeatModel,
   interviewModel,
   segmentModel,
