@@ -43,7 +43,7 @@ export function lineChart(labels: readonly string[], series: ReadonlyArray<{ cla
     height: plot.height,
     baseline: plot.top + innerHeight,
     gridLines: [0, 0.25, 0.5, 0.75, 1].map((share) => ({ y: yOf(share * top), label: `${Math.round(share * top)}%` })),
-    xLabels: labels.map((label, index) => ({ x: xOf(index), label })),
+    xLabels: labels.map((label, index) => ({ x: xOf(index), label: sparseLabel(label, index, labels.length) })),
     series: series.map((line) => {
       const dots = line.values.flatMap((value, index) => (value === null ? [] : [{ x: xOf(index), y: yOf(value), title: `${labels[index]}: ${line.format(value)}` }]));
       return { className: line.className, label: line.label, points: dots.map((dot) => `${dot.x},${dot.y}`).join(' '), dots };
@@ -101,7 +101,7 @@ export function stackedChart(labels: readonly string[], keys: ReadonlyArray<{ ke
         y = round1(y - height);
         return [{ y, height, width, className, title: `${label} · ${keyLabel}: ${value}` }];
       });
-      return { x, labelX: round1(x + width / 2), label, segments };
+      return { x, labelX: round1(x + width / 2), label: sparseLabel(label, column, labels.length), segments };
     }),
   };
 }
@@ -109,6 +109,11 @@ export function stackedChart(labels: readonly string[], keys: ReadonlyArray<{ ke
 /** 0 (none) to 4 (the largest count): the heat table's shade. */
 export function heatLevel(value: number, largest: number): number {
   return largest === 0 || value === 0 ? 0 : Math.max(1, Math.ceil((4 * value) / largest));
+}
+
+/** Past six months, every other (or third …) axis label only, so they do not overlap. */
+function sparseLabel(label: string, index: number, count: number): string {
+  return index % Math.ceil(count / 6) === 0 ? label : '';
 }
 
 function round1(value: number): number {
