@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import mongoose, { type Connection } from 'mongoose';
 import { loadConfig } from '../../src/config';
 import { configureMongoose } from '../../src/shared/db/connection';
+import { ensureIndexes } from '../../src/models';
 import { startEmbeddedMongo } from '../../src/shared/db/embedded';
 
 export interface TestDatabase {
@@ -26,6 +27,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const uri = embedded?.uri ?? (external as string);
   const connect = () => mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 5000 }).asPromise();
   const connection = await connect();
+  // As at start-up: unique indexes exist before a test writes (idempotency tests rely on them).
+  await ensureIndexes(connection);
 
   return {
     uri,

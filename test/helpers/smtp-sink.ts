@@ -38,6 +38,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ['STARTTLS', 'AUTH'],
     // No reverse DNS of the client: this machine has no resolver for it, and each lookup stalls.
     disableReverseLookup: true,
+    // Closing waits this long for clients still connected (a pooled mailer a test left open).
+    closeTimeout: 500,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

@@ -6,7 +6,7 @@ import { customerEvents } from '../../../src/modules/customers/domain-events';
 import { invitationModel } from '../../../src/modules/surveys/invitation.model';
 import { inviteOnChurn } from '../../../src/modules/surveys/hooks';
 import { currentSurvey, ensureDefaultSurvey, saveSurveyVersion } from '../../../src/modules/surveys/surveys.service';
-import { createEmailRenderer, createMailer } from '../../../src/shared/mail';
+import { createEmailRenderer, createMailer, type Mailer } from '../../../src/shared/mail';
 import { createLogger } from '../../../src/shared/logging';
 import { createScheduler, type Scheduler } from '../../../jobs/scheduler';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database';
@@ -17,6 +17,7 @@ import { churnedCustomer, surveyTokenIn } from './support';
 let db: TestDatabase;
 let sink: SmtpSink;
 let scheduler: Scheduler;
+let mailer: Mailer;
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -28,12 +29,13 @@ beforeAll(async () => {
     workerId: 'test-worker',
     processEveryMs: 100,
     lockLifetimeOverrideMs: 2000,
-    mail: { mailer: createMailer({ connection: db.connection, from: 'care@example.com', smtpUrl: sink.url }), renderer: createEmailRenderer(), baseUrl: 'https://crm.example.com' },
+    mail: { mailer: (mailer = createMailer({ connection: db.connection, from: 'care@example.com', smtpUrl: sink.url })), renderer: createEmailRenderer(), baseUrl: 'https://crm.example.com' },
   });
   await scheduler.start();
 });
 afterAll(async () => {
   await scheduler.stop(5000);
+  mailer.close();
   await sink.close();
   await db.close();
 });
