@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createSegment } from '../../src/modules/segments/segments.service';
-import { sessionCookieName } from '../../src/shared/auth';
 import { startTestApp } from '../helpers/app';
 import { createStaff, signIn } from '../helpers/auth';
-import { chromiumInstallTimeoutMs, launchBrowser, screenshot } from '../helpers/browser';
+import { chromiumInstallTimeoutMs, launchBrowser, screenshot, signedInContext } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { ListeningApp } from '../helpers/http';
 import { churned } from '../integration/campaigns/support';
@@ -36,10 +35,7 @@ const tablet = { width: 820, height: 1180 };
 /** A browser context signed in as a new marketer, and the problems its pages report. */
 async function marketerBrowser(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
   const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
-  const session = /(?:^|; )([^=]+)=([^;]+)/.exec(agent.cookie().split('; ').find((pair) => pair.startsWith(`${sessionCookieName}=`)) ?? '');
-  if (!session) throw new Error('no session cookie after sign-in');
-  const context = await browser.newContext({ viewport, locale: 'en-GB' });
-  await context.addCookies([{ name: session[1], value: session[2], url: app.url }]);
+  const context = await signedInContext(browser, app.url, agent, { viewport });
   const page = await context.newPage();
   page.setDefaultTimeout(5000);
   const problems: string[] = [];

@@ -4,10 +4,9 @@
  * test-output/screenshots/.
  */
 import type { Browser, BrowserContext } from 'playwright-core';
-import { sessionCookieName } from '../../src/shared/auth';
 import { startTestApp } from '../helpers/app';
 import { createStaff, signIn } from '../helpers/auth';
-import { chromiumInstallTimeoutMs, launchBrowser, screenshot } from '../helpers/browser';
+import { chromiumInstallTimeoutMs, launchBrowser, screenshot, signedInContext } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { ListeningApp } from '../helpers/http';
 import { createReadStream } from 'node:fs';
@@ -29,10 +28,7 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
-  const session = /(?:^|; )([^=]+)=([^;]+)/.exec(agent.cookie().split('; ').find((pair) => pair.startsWith(`${sessionCookieName}=`)) ?? '');
-  if (!session) throw new Error('no session cookie after sign-in');
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  await context.addCookies([{ name: session[1], value: session[2], url: app.url }]);
+  context = await signedInContext(browser, app.url, agent);
 });
 
 afterEach(async () => {
@@ -95,9 +91,7 @@ telcoTest(
     try {
       await importCustomers(telcoDb.connection, createReadStream(telcoFile), { mapping: mappingPresets.telco });
       const agent = await signIn(telcoApp.url, await createStaff(telcoDb.connection, 'success'));
-      const session = agent.cookie().split('; ').find((pair) => pair.startsWith(`${sessionCookieName}=`));
-      const telcoContext = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-      await telcoContext.addCookies([{ name: sessionCookieName, value: session!.slice(sessionCookieName.length + 1), url: telcoApp.url }]);
+      const telcoContext = await signedInContext(browser, telcoApp.url, agent);
       const page = await telcoContext.newPage();
 
       await page.goto(`${telcoApp.url}/dashboard`);

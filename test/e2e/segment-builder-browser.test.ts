@@ -4,10 +4,9 @@
  * changed field brings the right value input. Screenshots land in test-output/screenshots/.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { sessionCookieName } from '../../src/shared/auth';
 import { startTestApp } from '../helpers/app';
 import { createStaff, signIn } from '../helpers/auth';
-import { chromiumInstallTimeoutMs, launchBrowser, screenshot } from '../helpers/browser';
+import { chromiumInstallTimeoutMs, launchBrowser, screenshot, signedInContext } from '../helpers/browser';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import type { ListeningApp } from '../helpers/http';
 import { eligibleCustomer } from '../integration/segments/support';
@@ -26,10 +25,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   // The browser carries a session made through the sign-in form by the test agent.
   const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
-  const session = /(?:^|; )([^=]+)=([^;]+)/.exec(agent.cookie().split('; ').find((pair) => pair.startsWith(`${sessionCookieName}=`)) ?? '');
-  if (!session) throw new Error('no session cookie after sign-in');
-  context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
-  await context.addCookies([{ name: session[1], value: session[2], url: app.url }]);
+  context = await signedInContext(browser, app.url, agent);
 });
 
 afterEach(async () => {

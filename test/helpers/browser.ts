@@ -12,7 +12,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { sessionCookieName } from '../../src/shared/auth';
 import { projectRoot } from '../../src/shared/paths';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -116,4 +117,24 @@ function run(command: string, args: string[]): Promise<void> {
       reject(new Error(`cannot install Chromium: \`${command} ${args.join(' ')}\` ended with ${signal ?? `exit code ${code}`}:\n${output}`));
     });
   });
+}
+
+/**
+ * A browser context carrying the session of a staff member signed in through the sign-in form
+ * (by the test agent of test/helpers/auth.ts), so a page opens signed in.
+ */
+export async function signedInContext(
+  browser: Browser,
+  baseUrl: string,
+  agent: { cookie(): string },
+  options: { viewport?: { width: number; height: number }; locale?: string } = {},
+): Promise<BrowserContext> {
+  const session = agent
+    .cookie()
+    .split('; ')
+    .find((pair) => pair.startsWith(`${sessionCookieName}=`));
+  if (!session) throw new Error('no session cookie after sign-in');
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 900 }, locale: options.locale ?? 'en-GB' });
+  await context.addCookies([{ name: sessionCookieName, value: session.slice(sessionCookieName.length + 1), url: baseUrl }]);
+  return context;
 }
