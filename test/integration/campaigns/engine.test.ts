@@ -13,28 +13,21 @@ import { campaignReport } from '../../../src/modules/campaigns/report.service';
 import { runCampaigns } from '../../../src/modules/campaigns/runner.service';
 import type { CampaignMailDependencies } from '../../../src/modules/campaigns/send.service';
 import { customerModel } from '../../../src/modules/customers/customer.model';
-import { createLogger } from '../../../src/shared/logging';
-import { createEmailRenderer, createMailer, type Mailer } from '../../../src/shared/mail';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
+import type { TestDatabase } from '../../helpers/database';
+import { openMailingTestBed, type MailingTestBed } from '../../helpers/mailing';
+import type { SmtpSink } from '../../helpers/smtp-sink';
 import { churned, draft, MONDAY_10_UTC, seededRandom } from './support';
 
+let bed: MailingTestBed;
 let db: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
 let deps: CampaignMailDependencies;
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-  mailer = createMailer({ connection: db.connection, from: 'offers@example.com', smtpUrl: sink.url });
-  deps = { connection: db.connection, mailer, renderer: createEmailRenderer(), baseUrl: 'https://crm.example.com', logger: createLogger({ level: 'silent' }) };
+  bed = await openMailingTestBed('offers@example.com');
+  ({ db, sink, deps } = bed);
 });
-afterAll(async () => {
-  mailer.close();
-  await sink.close();
-  await db.close();
-});
+afterAll(() => bed.close());
 beforeEach(async () => {
   // One campaign at a time: earlier tests' campaigns are finished off.
   await campaignModel(db.connection).updateMany({}, { $set: { state: 'completed' } });

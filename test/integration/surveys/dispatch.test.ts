@@ -2,8 +2,6 @@
  * Invitations, reminders and expiry through a real SMTP server on loopback, with the clock
  * passed in so that days pass in milliseconds.
  */
-import { createEmailRenderer, createMailer, type Mailer } from '../../../src/shared/mail';
-import { createLogger } from '../../../src/shared/logging';
 import { customerModel } from '../../../src/modules/customers/customer.model';
 import { dispatchDueInvitations, type SurveyMailDependencies } from '../../../src/modules/surveys/dispatch.service';
 import { invitationModel } from '../../../src/modules/surveys/invitation.model';
@@ -12,29 +10,24 @@ import { submitResponse } from '../../../src/modules/surveys/responses.service';
 import { ensureDefaultSurvey } from '../../../src/modules/surveys/surveys.service';
 import { unsubscribeByToken } from '../../../src/modules/surveys/unsubscribe.service';
 import { timelineOf } from '../../../src/modules/customers/timeline.service';
-import { createTestDatabase, type TestDatabase } from '../../helpers/database';
-import { startSmtpSink, type SmtpSink } from '../../helpers/smtp-sink';
+import type { TestDatabase } from '../../helpers/database';
+import { openMailingTestBed, type MailingTestBed } from '../../helpers/mailing';
+import type { SmtpSink } from '../../helpers/smtp-sink';
 import { churnedCustomer, days, minutes, surveyTokenIn } from './support';
 
+let bed: MailingTestBed;
 let db: TestDatabase;
 let sink: SmtpSink;
-let mailer: Mailer;
 let deps: SurveyMailDependencies;
 const T0 = new Date('2026-11-02T09:00:00Z');
 const at = (ms: number) => new Date(T0.getTime() + ms);
 
 beforeAll(async () => {
-  db = await createTestDatabase();
-  sink = await startSmtpSink();
-  mailer = createMailer({ connection: db.connection, from: 'care@example.com', smtpUrl: sink.url });
-  deps = { connection: db.connection, mailer, renderer: createEmailRenderer(), baseUrl: 'https://crm.example.com', logger: createLogger({ level: 'silent' }) };
+  bed = await openMailingTestBed('care@example.com');
+  ({ db, sink, deps } = bed);
   await ensureDefaultSurvey(db.connection);
 });
-afterAll(async () => {
-  mailer.close();
-  await sink.close();
-  await db.close();
-});
+afterAll(() => bed.close());
 beforeEach(async () => {
   // Each test sees only its own invitations due.
   await invitationModel(db.connection).deleteMany({});
