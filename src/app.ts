@@ -38,7 +38,7 @@ import { pageNotice } from './shared/http/notice';
 import { securityHeaders } from './shared/http/security';
 import { selectLocale } from './shared/i18n';
 import { createHttpLogger, type Logger } from './shared/logging';
-import { assetsDir, viewsDir } from './shared/paths';
+import { assetsDir, chartJsDistDir, viewsDir } from './shared/paths';
 import { createViewEngine } from './shared/views/engine';
 
 export interface AppDependencies {
@@ -70,7 +70,9 @@ export function createApp(deps: AppDependencies): Express {
 
   app.use(createHttpLogger(logger));
   app.use(securityHeaders());
-  app.use('/assets', express.static(assetsDir, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  const assetCaching = { maxAge: config.env === 'production' ? '1d' : 0, index: false };
+  app.use('/assets/vendor/chart.js', express.static(chartJsDistDir, assetCaching));
+  app.use('/assets', express.static(assetsDir, assetCaching));
   app.use(express.json({ limit: bodyLimit }));
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
@@ -105,7 +107,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(campaignRoutes({ connection, baseUrl: config.http.baseUrl }));
   app.use(surveyRoutes({ connection }));
   app.use(outboxRoutes({ connection }));
-  app.use(dashboardRoutes({ connection }));
+  app.use(dashboardRoutes({ connection, scheduler: jobQueue }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

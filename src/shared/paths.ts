@@ -8,6 +8,8 @@ import path from 'node:path';
 export const projectRoot = findProjectRoot(__dirname);
 export const viewsDir = path.join(projectRoot, 'views');
 export const assetsDir = path.join(viewsDir, 'assets');
+/** Chart.js's browser bundles, served from the package itself (no CDN). */
+export const chartJsDistDir = path.dirname(require.resolve('chart.js'));
 
 function findProjectRoot(start: string): string {
   let dir = start;

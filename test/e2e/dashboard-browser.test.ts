@@ -1,9 +1,9 @@
 /**
- * The dashboard in a real browser (Debian's Chromium): every chart is drawn (an SVG with
- * visible marks), the strict CSP blocks nothing, and a screenshot lands in
+ * The dashboard in a real browser (Debian's Chromium): every chart is drawn by Chart.js (a
+ * canvas with painted pixels), the strict CSP blocks nothing, and a screenshot lands in
  * test-output/screenshots/.
  */
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestApp } from '../helpers/app';
 import { createStaff, signIn } from '../helpers/auth';
 import { chromiumInstallTimeoutMs, launchBrowser, screenshot, signedInContext } from '../helpers/browser';
@@ -41,7 +41,7 @@ afterAll(async () => {
   await db?.close();
 });
 
-test('when a marketer opens the dashboard for a quarter, then every chart is drawn with visible marks and nothing is blocked', async () => {
+test('when a marketer opens the dashboard for a quarter, then every chart is drawn on its canvas and nothing is blocked', async () => {
   const fixture = await seedQuarter(db.connection);
   const page = await context.newPage();
   const problems: string[] = [];
@@ -52,21 +52,19 @@ test('when a marketer opens the dashboard for a quarter, then every chart is dra
 
   await page.goto(`${app.url}/dashboard?${fixture.search}`);
 
-  const charts = await page.locator('svg.chart').evaluateAll((svgs) =>
-    svgs.map((svg) => {
-      const box = svg.getBoundingClientRect();
-      const marks = [...svg.querySelectorAll('rect, polyline, circle')].map((mark) => mark.getBoundingClientRect()).filter((mark) => mark.width > 0 || mark.height > 0);
-      return { chart: svg.getAttribute('data-chart'), width: box.width, height: box.height, marks: marks.length };
-    }),
-  );
+  const charts = await drawnCharts(page);
   expect(charts.map((chart) => chart.chart)).toEqual(['churn-retention', 'churned-now', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']);
   for (const chart of charts) {
     expect(chart.width).toBeGreaterThan(100);
     expect(chart.height).toBeGreaterThan(20);
-    expect(chart.marks).toBeGreaterThan(0);
+    expect(chart.paintedPixels).toBeGreaterThan(500);
   }
-  // The stylesheet applied: a cause bar is filled with its cause's colour, not the default black.
-  expect(await page.locator('rect.chart-cause--price').first().evaluate((rect) => rect.ownerDocument.defaultView?.getComputedStyle(rect).fill)).toBe('rgb(36, 113, 163)');
+  // The cause bars carry their cause's colour (the same as the legend swatches).
+  const causeColors = await page.locator('canvas[data-chart="causes"]').evaluate((canvas) => {
+    const chart = (globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { labels: string[]; datasets: Array<{ backgroundColor: string[] }> } } } }).Chart.getChart(canvas);
+    return Object.fromEntries(chart.data.labels.map((label, index) => [label, chart.data.datasets[0].backgroundColor[index]]));
+  });
+  expect(causeColors.Price).toBe('#2471a3');
   await screenshot(page, 'dashboard-quarter');
   expect(problems).toEqual([]);
 });
@@ -78,7 +76,7 @@ test('when the dashboard is opened in Chinese, then titles are Chinese and a scr
   await page.goto(`${app.url}/dashboard?${fixture.search}&lang=zh-CN`);
 
   await expect(page.locator('h1').innerText()).resolves.toBe('流失仪表盘');
-  expect(await page.locator('svg.chart').count()).toBe(9);
+  expect((await drawnCharts(page)).filter((chart) => chart.paintedPixels > 0)).toHaveLength(9);
   await screenshot(page, 'dashboard-quarter-zh-CN');
 });
 
@@ -106,7 +104,11 @@ telcoTest(
         ['Other or unknown', '130'],
         ['Natural churn', '52'],
       ]);
-      expect(await page.locator('svg[data-chart="churned-now"] rect').count()).toBe(6);
+      const churnedNow = await page.locator('canvas[data-chart="churned-now"]').evaluate(
+        (canvas) => (globalThis as unknown as { Chart: { getChart(canvas: unknown): { data: { datasets: Array<{ data: number[] }> } } } }).Chart.getChart(canvas).data.datasets[0].data,
+      );
+      expect(churnedNow).toEqual([841, 420, 215, 211, 130, 52]);
+      expect((await drawnCharts(page)).find((chart) => chart.chart === 'churned-now')?.paintedPixels).toBeGreaterThan(500);
       await screenshot(page, 'dashboard-telco');
       await telcoContext.close();
     } finally {
@@ -116,3 +118,26 @@ telcoTest(
   },
   60_000,
 );
+
+/** Every chart canvas on the page, its size, and how many of its pixels Chart.js painted. */
+async function drawnCharts(page: Page): Promise<Array<{ chart: string | null; width: number; height: number; paintedPixels: number }>> {
+  await page.waitForFunction(() => typeof (globalThis as unknown as { Chart?: unknown }).Chart === 'function');
+  return page.locator('canvas.chart').evaluateAll((canvases) =>
+    (canvases as unknown as BrowserCanvas[]).map((canvas) => {
+      const box = canvas.getBoundingClientRect();
+      const pixels = canvas.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data ?? new Uint8ClampedArray();
+      let painted = 0;
+      for (let alpha = 3; alpha < pixels.length; alpha += 4) if (pixels[alpha] > 0) painted += 1;
+      return { chart: canvas.getAttribute('data-chart'), width: box.width, height: box.height, paintedPixels: painted };
+    }),
+  );
+}
+
+/** The parts of a browser canvas read above (the tests compile without the DOM library). */
+interface BrowserCanvas {
+  width: number;
+  height: number;
+  getAttribute(name: string): string | null;
+  getBoundingClientRect(): { width: number; height: number };
+  getContext(kind: '2d'): { getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } } | null;
+}

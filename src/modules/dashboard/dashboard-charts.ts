@@ -1,121 +1,85 @@
 /**
- * Chart geometry for server-rendered SVG: the page draws lines, bars and stacked columns from
- * these numbers with presentation attributes and CSS classes only (no inline styles, no
- * script), so the strict Content-Security-Policy holds without a charting library.
+ * What each dashboard chart draws, as data for Chart.js in the browser: labels, series, colours
+ * and the unit. The page embeds a spec as JSON (`<script type="application/json">`) next to its
+ * canvas, and /assets/js/dashboard.js turns it into a chart, so no inline script is needed and
+ * the strict Content-Security-Policy holds. The numbers are also in the table under each chart.
  */
 
-export interface LineChart {
-  width: number;
-  height: number;
-  series: Array<{ className: string; label: string; points: string; dots: Array<{ x: number; y: number; title: string }> }>;
-  gridLines: Array<{ y: number; label: string }>;
-  xLabels: Array<{ x: number; label: string }>;
-  baseline: number;
+export type ChartUnit = 'percent' | 'count' | 'money';
+
+export interface ChartSpec {
+  kind: 'line' | 'bar' | 'stacked';
+  /** Bars run sideways (long labels such as causes and campaign names). */
+  horizontal: boolean;
+  unit: ChartUnit;
+  /** BCP 47 locale for the numbers on axes and tooltips. */
+  locale: string;
+  labels: string[];
+  datasets: Array<{ label: string; data: Array<number | null>; color: string | string[] }>;
+  /** Where a click on the n-th label leads (e.g. the at-risk customers list), if anywhere. */
+  links?: Array<string | null>;
 }
 
-export interface BarChart {
-  width: number;
-  height: number;
-  labelWidth: number;
-  bars: Array<{ y: number; textY: number; width: number; label: string; fullLabel: string; valueText: string; valueX: number; className: string; href?: string }>;
+/** The same colours as the legend swatches and the heat table in dashboard.css. */
+export const chartColors = {
+  churn: '#c0392b',
+  retention: '#2471a3',
+  bar: '#2471a3',
+  cause: {
+    price: '#2471a3',
+    competitor: '#c0392b',
+    product: '#8e44ad',
+    service: '#d68910',
+    trust: '#16a085',
+    relationship: '#7d6608',
+    natural: '#7f8c8d',
+    other: '#b3b6b7',
+    unknown: '#b3b6b7',
+  } as Record<string, string>,
+  rfm: { yellow: '#f1c40f', orange: '#e67e22', red: '#c0392b' } as Record<string, string>,
+};
+
+export function causeColor(cause: string): string {
+  return chartColors.cause[cause] ?? chartColors.cause.other;
 }
 
-export interface StackedChart {
-  width: number;
-  height: number;
-  baseline: number;
-  columns: Array<{ x: number; labelX: number; label: string; segments: Array<{ y: number; height: number; width: number; className: string; title: string }> }>;
+export function lineSpec(locale: string, labels: string[], series: ReadonlyArray<{ label: string; data: Array<number | null>; color: string }>, unit: ChartUnit): ChartSpec {
+  return { kind: 'line', horizontal: false, unit, locale, labels, datasets: series.map((line) => ({ ...line })) };
 }
 
-const plot = { width: 640, height: 220, left: 44, right: 32, top: 12, bottom: 28 };
-/** Longer bar labels are cut (the table under the chart has them whole). */
-const labelLength = 22;
-
-/** Lines over months for percent series; the scale runs from 0 to 100 (or the largest value). */
-export function lineChart(labels: readonly string[], series: ReadonlyArray<{ className: string; label: string; values: ReadonlyArray<number | null>; format: (value: number) => string }>): LineChart {
-  const top = Math.max(100, ...series.flatMap((line) => line.values.filter((value): value is number => value !== null)));
-  const innerWidth = plot.width - plot.left - plot.right;
-  const innerHeight = plot.height - plot.top - plot.bottom;
-  const xOf = (index: number) => round1(plot.left + (labels.length <= 1 ? innerWidth / 2 : (index * innerWidth) / (labels.length - 1)));
-  const yOf = (value: number) => round1(plot.top + innerHeight - (value / top) * innerHeight);
+/** One series of bars, one bar per row, each with its own colour when given. */
+export function barSpec(
+  locale: string,
+  label: string,
+  rows: ReadonlyArray<{ label: string; value: number | null; color?: string; href?: string }>,
+  unit: ChartUnit,
+  horizontal = true,
+): ChartSpec {
+  const links = rows.map((row) => row.href ?? null);
   return {
-    width: plot.width,
-    height: plot.height,
-    baseline: plot.top + innerHeight,
-    gridLines: [0, 0.25, 0.5, 0.75, 1].map((share) => ({ y: yOf(share * top), label: `${Math.round(share * top)}%` })),
-    xLabels: labels.map((label, index) => ({ x: xOf(index), label: sparseLabel(label, index, labels.length) })),
-    series: series.map((line) => {
-      const dots = line.values.flatMap((value, index) => (value === null ? [] : [{ x: xOf(index), y: yOf(value), title: `${labels[index]}: ${line.format(value)}` }]));
-      return { className: line.className, label: line.label, points: dots.map((dot) => `${dot.x},${dot.y}`).join(' '), dots };
-    }),
+    kind: 'bar',
+    horizontal,
+    unit,
+    locale,
+    labels: rows.map((row) => row.label),
+    datasets: [{ label, data: rows.map((row) => row.value), color: rows.map((row) => row.color ?? chartColors.bar) }],
+    ...(links.some((link) => link !== null) ? { links } : {}),
   };
 }
 
-/** Horizontal bars, one row each, scaled to the largest value. */
-export function barChart(rows: ReadonlyArray<{ label: string; value: number; valueText: string; className?: string; href?: string }>): BarChart {
-  const rowHeight = 30;
-  const labelWidth = 170;
-  const barSpace = plot.width - labelWidth - 90;
-  const largest = Math.max(0, ...rows.map((row) => row.value));
+/** Columns per month stacked by key (a cause). */
+export function stackedSpec(locale: string, labels: string[], keys: ReadonlyArray<{ key: string; label: string; color: string }>, valueOf: (column: number, key: string) => number): ChartSpec {
   return {
-    width: plot.width,
-    height: Math.max(rowHeight, rows.length * rowHeight),
-    labelWidth: labelWidth - 8,
-    bars: rows.map((row, index) => {
-      const width = largest === 0 ? 0 : round1(Math.max(row.value > 0 ? 2 : 0, (row.value / largest) * barSpace));
-      return {
-        y: index * rowHeight + 5,
-        textY: index * rowHeight + 20,
-        width,
-        label: row.label.length > labelLength ? `${row.label.slice(0, labelLength - 1)}…` : row.label,
-        fullLabel: row.label,
-        valueText: row.valueText,
-        valueX: round1(labelWidth + width + 6),
-        className: row.className ?? 'chart-bar',
-        href: row.href,
-      };
-    }),
-  };
-}
-
-/** One column per month, stacked by key (a cause), scaled to the tallest column. */
-export function stackedChart(labels: readonly string[], keys: ReadonlyArray<{ key: string; label: string; className: string }>, valueOf: (column: number, key: string) => number): StackedChart {
-  const innerWidth = plot.width - plot.left - plot.right;
-  const innerHeight = plot.height - plot.top - plot.bottom;
-  const totals = labels.map((_, column) => keys.reduce((sum, { key }) => sum + valueOf(column, key), 0));
-  const tallest = Math.max(0, ...totals);
-  const slot = labels.length === 0 ? innerWidth : innerWidth / labels.length;
-  const width = round1(slot * 0.7);
-  const baseline = plot.top + innerHeight;
-  return {
-    width: plot.width,
-    height: plot.height,
-    baseline,
-    columns: labels.map((label, column) => {
-      const x = round1(plot.left + column * slot + (slot - width) / 2);
-      let y = baseline;
-      const segments = keys.flatMap(({ key, label: keyLabel, className }) => {
-        const value = valueOf(column, key);
-        if (value === 0 || tallest === 0) return [];
-        const height = round1((value / tallest) * innerHeight);
-        y = round1(y - height);
-        return [{ y, height, width, className, title: `${label} · ${keyLabel}: ${value}` }];
-      });
-      return { x, labelX: round1(x + width / 2), label: sparseLabel(label, column, labels.length), segments };
-    }),
+    kind: 'stacked',
+    horizontal: false,
+    unit: 'count',
+    locale,
+    labels,
+    datasets: keys.map(({ key, label, color }) => ({ label, color, data: labels.map((_, column) => valueOf(column, key)) })),
   };
 }
 
 /** 0 (none) to 4 (the largest count): the heat table's shade. */
 export function heatLevel(value: number, largest: number): number {
   return largest === 0 || value === 0 ? 0 : Math.max(1, Math.ceil((4 * value) / largest));
-}
-
-/** Past six months, every other (or third …) axis label only, so they do not overlap. */
-function sparseLabel(label: string, index: number, count: number): string {
-  return index % Math.ceil(count / 6) === 0 ? label : '';
-}
-
-function round1(value: number): number {
-  return Math.round(value * 10) / 10;
 }

@@ -1,10 +1,11 @@
 /**
- * The dashboard page's model: the form's choices, and per chart a section with its SVG
- * geometry, its table (numbers formatted for the page's language) and its CSV link.
+ * The dashboard page's model: the form's choices, and per chart a section with its Chart.js
+ * spec (drawn in the browser), its table (numbers formatted for the page's language) and its
+ * CSV link.
  */
 import { intlLocaleOf, type Locale, type Translate } from '../../shared/i18n';
 import { customerLocales, valueTiers } from '../customers/vocabulary';
-import { barChart, heatLevel, lineChart, stackedChart, type BarChart, type LineChart, type StackedChart } from './dashboard-charts';
+import { barSpec, causeColor, chartColors, heatLevel, lineSpec, stackedSpec, type ChartSpec } from './dashboard-charts';
 import { causeLabel, dashboardCharts, dashboardTable, type DashboardChart, type TableCell } from './dashboard-tables';
 import { dashboardRanges, type DashboardQuery } from './dashboard.schemas';
 import type { DashboardFigures } from './dashboard.service';
@@ -13,9 +14,8 @@ export interface DashboardSection {
   chart: DashboardChart;
   title: string;
   hint?: string;
-  line?: LineChart;
-  bars?: BarChart;
-  stacked?: StackedChart & { legend: Array<{ label: string; className: string }> };
+  /** The chart to draw; absent for the heat table and for charts with nothing to show. */
+  spec?: ChartSpec;
   /** The causes × tier table is its own chart: cells shaded by count. */
   heat?: boolean;
   /** A headline number shown above the chart. */
@@ -25,8 +25,9 @@ export interface DashboardSection {
   csvHref: string;
 }
 
-export function dashboardView(figures: DashboardFigures, query: DashboardQuery, locale: Locale, t: Translate) {
+export function dashboardView(figures: DashboardFigures, query: DashboardQuery, locale: Locale, t: Translate, basePath = '') {
   const format = formatters(locale);
+  const intl = intlLocaleOf(locale);
   const search = searchOf(query);
   const monthLabels = figures.months.map((month) => format.month(month.period));
   const sections = dashboardCharts.map((chart): DashboardSection => {
@@ -35,10 +36,10 @@ export function dashboardView(figures: DashboardFigures, query: DashboardQuery, 
       chart,
       title: t(`dashboard:chart.${chart}.title`),
       hint: t(`dashboard:chart.${chart}.hint`),
-      ...chartOf(chart, figures, monthLabels, format, t),
+      ...chartOf(chart, figures, monthLabels, format, t, intl, basePath),
       headings: table.headings,
       rows: table.rows.map((row) => row.map((cell) => ({ text: format.cell(cell), numeric: cell.kind !== 'text' && cell.kind !== 'month' }))),
-      csvHref: `/dashboard/${chart}.csv${search}`,
+      csvHref: `${basePath}/dashboard/${chart}.csv${search}`,
     };
   });
   const heat = sections.find((section) => section.heat);
@@ -50,7 +51,7 @@ export function dashboardView(figures: DashboardFigures, query: DashboardQuery, 
     title: t('dashboard:title'),
     span: { from: figures.from, to: figures.to },
     reviewQueue: figures.reviewQueue,
-    sourceNote: t(`dashboard:source.${figures.source}`),
+    sourceNote: t(`dashboard:source.${figures.source}`, figures.snapshotTakenAt ? { time: format.time(figures.snapshotTakenAt) } : undefined),
     form: {
       ranges: dashboardRanges.map((range) => ({ value: range, label: t(`dashboard:range.${range}`), selected: range === query.range })),
       from: query.from ?? '',
@@ -67,52 +68,66 @@ export function dashboardView(figures: DashboardFigures, query: DashboardQuery, 
 
 type Formatters = ReturnType<typeof formatters>;
 
-function chartOf(chart: DashboardChart, figures: DashboardFigures, months: string[], format: Formatters, t: Translate): Partial<DashboardSection> {
-  const causeBars = (value: (row: DashboardFigures['causes'][number]) => number, text: (value: number) => string) =>
-    barChart(figures.causes.map((row) => ({ label: causeLabel(row.cause, t), value: value(row), valueText: text(value(row)), className: `chart-bar chart-cause--${row.cause}` })));
+function chartOf(chart: DashboardChart, figures: DashboardFigures, months: string[], format: Formatters, t: Translate, intl: string, basePath: string): Partial<DashboardSection> {
+  const causeBars = (label: string, value: (row: DashboardFigures['causes'][number]) => number, unit: 'count' | 'money') =>
+    barSpec(intl, label, figures.causes.map((row) => ({ label: causeLabel(row.cause, t), value: value(row), color: causeColor(row.cause) })), unit);
+  const withData = (spec: ChartSpec) => (spec.labels.length > 0 ? { spec } : {});
   switch (chart) {
     case 'churn-retention':
-      return {
-        line: lineChart(months, [
-          { className: 'chart-line chart-line--churn', label: t('dashboard:column.churn_rate'), values: figures.months.map((m) => m.churnRate), format: format.percent },
-          { className: 'chart-line chart-line--retention', label: t('dashboard:column.retention_rate'), values: figures.months.map((m) => m.retentionRate), format: format.percent },
-        ]),
-      };
+      return withData(
+        lineSpec(
+          intl,
+          months,
+          [
+            { label: t('dashboard:column.churn_rate'), data: figures.months.map((m) => m.churnRate), color: chartColors.churn },
+            { label: t('dashboard:column.retention_rate'), data: figures.months.map((m) => m.retentionRate), color: chartColors.retention },
+          ],
+          'percent',
+        ),
+      );
     case 'churned-now':
       return {
-        bars: barChart(
-          figures.churnedNow.byCause.map((row) => ({ label: causeLabel(row.cause, t), value: row.customers, valueText: format.count(row.customers), className: `chart-bar chart-cause--${row.cause}` })),
+        ...withData(
+          barSpec(
+            intl,
+            t('dashboard:column.customers'),
+            figures.churnedNow.byCause.map((row) => ({ label: causeLabel(row.cause, t), value: row.customers, color: causeColor(row.cause) })),
+            'count',
+          ),
         ),
         total: format.count(figures.churnedNow.total),
       };
     case 'causes':
-      return { bars: causeBars((row) => row.lost, format.count) };
+      return withData(causeBars(t('dashboard:column.lost'), (row) => row.lost, 'count'));
     case 'lost-revenue':
-      return { bars: causeBars((row) => row.lostMonthlyRevenue, format.money) };
+      return withData(causeBars(t('dashboard:column.lost_monthly_revenue'), (row) => row.lostMonthlyRevenue, 'money'));
     case 'causes-over-time': {
-      const keys = figures.causes.map((row) => ({ key: row.cause, label: causeLabel(row.cause, t), className: `chart-cause--${row.cause}` }));
-      return { stacked: { ...stackedChart(months, keys, (column, key) => figures.months[column].lostByCause[key as keyof (typeof figures.months)[number]['lostByCause']] ?? 0), legend: keys } };
+      const keys = figures.causes.map((row) => ({ key: row.cause, label: causeLabel(row.cause, t), color: causeColor(row.cause) }));
+      if (keys.length === 0) return {};
+      return withData(stackedSpec(intl, months, keys, (column, key) => figures.months[column].lostByCause[key as keyof (typeof figures.months)[number]['lostByCause']] ?? 0));
     }
     case 'causes-by-tier':
       return { heat: true };
     case 'survey-responses':
-      return { bars: barChart(figures.months.map((m, index) => ({ label: months[index], value: m.surveyResponses.rate ?? 0, valueText: format.percent(m.surveyResponses.rate) }))) };
+      return withData(barSpec(intl, t('dashboard:column.response_rate'), figures.months.map((m, index) => ({ label: months[index], value: m.surveyResponses.rate })), 'percent', false));
     case 'campaigns':
-      return { bars: barChart(figures.campaigns.map((row) => ({ label: row.name, value: row.winBackRate ?? 0, valueText: format.percent(row.winBackRate) }))) };
+      return withData(barSpec(intl, t('dashboard:column.win_back_rate'), figures.campaigns.map((row) => ({ label: row.name, value: row.winBackRate })), 'percent'));
     case 'at-risk':
-      return {
-        bars: barChart(
+      return withData(
+        barSpec(
+          intl,
+          t('dashboard:column.customers'),
           figures.atRisk.map((row) => ({
             label: t(`dashboard:rfm.${row.level}`),
             value: row.customers,
-            valueText: format.count(row.customers),
-            className: `chart-bar chart-rfm--${row.level}`,
-            href: `/customers?rfmLevel=${row.level}`,
+            color: chartColors.rfm[row.level],
+            href: `${basePath}/customers?rfmLevel=${row.level}`,
           })),
+          'count',
         ),
-      };
+      );
     case 'competitors':
-      return { bars: barChart(figures.competitors.map((row) => ({ label: row.name, value: row.mentions, valueText: format.count(row.mentions) }))) };
+      return withData(barSpec(intl, t('dashboard:column.mentions'), figures.competitors.map((row) => ({ label: row.name, value: row.mentions })), 'count'));
   }
 }
 
@@ -125,6 +140,8 @@ function formatters(locale: Locale) {
   const percent = (value: number | null) => (value === null ? '—' : `${decimals.format(value)}%`);
   const money = (value: number) => decimals.format(value);
   const month = (period: string) => months.format(new Date(`${period}-01T00:00:00Z`));
+  const times = new Intl.DateTimeFormat(intl, { hour: '2-digit', minute: '2-digit', timeZone: 'UTC', timeZoneName: 'short' });
+  const time = (at: Date) => times.format(at);
   const cell = (cell: TableCell): string => {
     if (cell.kind === 'text') return cell.label ?? String(cell.value ?? '');
     if (cell.kind === 'month') return month(String(cell.value));
@@ -132,7 +149,7 @@ function formatters(locale: Locale) {
     if (cell.value === null) return '—';
     return cell.kind === 'money' ? money(Number(cell.value)) : count(Number(cell.value));
   };
-  return { count, percent, money, month, cell };
+  return { count, percent, money, month, time, cell };
 }
 
 /** The page's query again, for the CSV links. */

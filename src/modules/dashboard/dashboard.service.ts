@@ -22,7 +22,7 @@ import { liftOf } from '../campaigns/report.service';
 import { interviewModel } from '../interviews/interview.model';
 import { loadHistories, percent, round2, scannedChurnFigures, type ChurnFigures, type ChurnMonth, type CustomerFilter } from './churn-figures';
 import { dashboardSpan, type DashboardQuery } from './dashboard.schemas';
-import { snapshotChurnFigures } from './snapshot.service';
+import { snapshotChurnFigures, snapshotCouldCover } from './snapshot.service';
 
 export type { CauseKey, TierKey } from './churn-figures';
 import type { CauseKey } from './churn-figures';
@@ -37,6 +37,10 @@ export interface DashboardFigures {
   to: Date;
   /** Where the churn figures came from: today's snapshot, or a scan of the customers. */
   source: 'snapshot' | 'scan';
+  /** When the snapshot read was taken (source `snapshot`). */
+  snapshotTakenAt: Date | null;
+  /** True when a snapshot taken now would cover the period (source `scan` only because none was taken today). */
+  snapshotWouldCover: boolean;
   months: MonthFigures[];
   causes: ChurnFigures['causes'];
   causesByTier: ChurnFigures['causesByTier'];
@@ -76,6 +80,8 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
     from,
     to,
     source: churn.source,
+    snapshotTakenAt: churn.takenAt,
+    snapshotWouldCover: snapshotCouldCover(periods, now),
     months: churn.figures.months.map((month, index) => ({ ...month, surveyResponses: responses[index] })),
     causes: churn.figures.causes,
     causesByTier: churn.figures.causesByTier,
@@ -93,8 +99,8 @@ export async function dashboardFigures(connection: Connection, query: DashboardQ
 /** Today's snapshot when it covers the months; a scan of the customers otherwise. */
 async function churnFigures(connection: Connection, periods: ReturnType<typeof periodsBetween>, filter: CustomerFilter, now: Date) {
   const snapshot = await snapshotChurnFigures(connection, periods, filter, now);
-  if (snapshot) return { source: 'snapshot' as const, figures: snapshot };
-  return { source: 'scan' as const, figures: scannedChurnFigures(await loadHistories(connection, filter), periods) };
+  if (snapshot) return { source: 'snapshot' as const, figures: snapshot.figures, takenAt: snapshot.takenAt };
+  return { source: 'scan' as const, figures: scannedChurnFigures(await loadHistories(connection, filter), periods), takenAt: null };
 }
 
 function customerFilterOf(query: DashboardQuery): CustomerFilter {

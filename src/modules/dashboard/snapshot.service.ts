@@ -38,8 +38,8 @@ export async function takeSnapshot(connection: Connection, now: Date = new Date(
   return { takenOn, cells: cells.length, firstMonth: run.firstMonth, lastMonth: run.lastMonth };
 }
 
-/** The figures from today's latest snapshot, or null when there is none covering the periods. */
-export async function snapshotChurnFigures(connection: Connection, periods: readonly Period[], filter: CustomerFilter, now: Date): Promise<ChurnFigures | null> {
+/** The figures from today's latest snapshot and when it was taken, or null when there is none covering the periods. */
+export async function snapshotChurnFigures(connection: Connection, periods: readonly Period[], filter: CustomerFilter, now: Date): Promise<{ figures: ChurnFigures; takenAt: Date } | null> {
   const run = await snapshotRunModel(connection).findOne({ takenOn: dayOf(now) }).sort({ takenAt: -1 }).lean().exec();
   if (!run || run.firstMonth > periods[0].start || run.lastMonth < periods[periods.length - 1].start) return null;
   const match: Record<string, unknown> = { runId: run._id, month: { $gte: periods[0].start, $lte: periods[periods.length - 1].start } };
@@ -48,7 +48,12 @@ export async function snapshotChurnFigures(connection: Connection, periods: read
   if (filter.locale) match.locale = filter.locale;
   // An aggregation's $match is not sanitized, so the range operators need no trusted() wrapper.
   const cells = await snapshotCellModel(connection).aggregate<SnapshotCell>([{ $match: match }]).exec();
-  return churnFiguresFromCells(cells, periods);
+  return { figures: churnFiguresFromCells(cells, periods), takenAt: run.takenAt };
+}
+
+/** Whether a snapshot taken on `now`'s day could cover the periods (it holds the last 24 months). */
+export function snapshotCouldCover(periods: readonly Period[], now: Date): boolean {
+  return periods[0].start >= new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (snapshotMonths - 1), 1));
 }
 
 function dayOf(now: Date): Date {

@@ -32,12 +32,15 @@ describe('the page', () => {
     expect(response.status).toBe(200);
     expect(page).toContain('href="/dashboard"');
     for (const chart of ['churn-retention', 'churned-now', 'causes', 'causes-over-time', 'lost-revenue', 'survey-responses', 'campaigns', 'at-risk', 'competitors']) {
-      expect(page).toMatch(new RegExp(`<svg class="chart" data-chart="${chart}"`));
+      expect(page).toMatch(new RegExp(`<canvas class="chart" data-chart="${chart}" data-spec="`));
       expect(page).toContain(`href="/dashboard/${chart}.csv?range&#x3D;custom&amp;from&#x3D;2025-01-01&amp;to&#x3D;2025-03-31&amp;plan&#x3D;${fixture.plan}"`);
     }
     expect(page).toContain('data-table="causes-by-tier"');
-    expect(page).toContain('<polyline class="chart-line chart-line--churn" points="');
+    expect(page).toContain('<script src="/assets/vendor/chart.js/chart.umd.min.js" defer></script>');
+    const churnLine = JSON.parse(unescapeAttribute(/data-chart="churn-retention" data-spec="([^"]*)"/.exec(page)?.[1] ?? 'null'));
+    expect(churnLine).toMatchObject({ kind: 'line', unit: 'percent', datasets: [{ label: 'Churn rate', data: [25, 50, 33.33] }, { label: 'Retention rate' }] });
     expect(page).toContain('href="/customers?rfmLevel=red"');
+    expect(page).toContain('&quot;links&quot;:[&quot;/customers?rfmLevel&#x3D;yellow&quot;');
     expect(page).toMatch(/data-figure="review-queue">1</);
     expect(page).toMatch(/data-figure="churned-now-total">3</);
     expect(page).toContain('Churn figures computed from the customers');
@@ -122,3 +125,58 @@ describe('the CSV downloads', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('the snapshot', () => {
+  test('when staff ask for fresh figures without a job worker, then today’s snapshot is taken and the page reads it', async () => {
+    const own = await createTestDatabase();
+    const ownApp = await startTestApp({ connection: own.connection });
+    try {
+      const agent = await signIn(ownApp.url, await createStaff(own.connection, 'marketer'));
+      expect(await (await agent.get('/dashboard', html)).text()).toContain('Churn figures computed from the customers');
+
+      const refreshed = await agent.postForm('/dashboard/snapshot', {});
+
+      expect(refreshed.status).toBe(303);
+      expect(refreshed.headers.get('location')).toBe('/dashboard');
+      const page = await (await agent.get('/dashboard', html)).text();
+      expect(page).toContain('Dashboard snapshot taken.');
+        expect(page).toMatch(/Churn figures from today&#x27;s snapshot, taken at \d\d:\d\d UTC\./);
+    } finally {
+      await ownApp.close();
+      await own.close();
+    }
+  });
+
+  test('when the page scans because no snapshot covers today, then it queues the snapshot job once, and a refresh queues it again', async () => {
+    const own = await createTestDatabase();
+    const queued: string[] = [];
+    const ownApp = await startTestApp({ connection: own.connection, scheduler: { isRunning: () => true, dashboard: () => () => undefined, now: async (name: string) => void queued.push(name) } as never });
+    try {
+      const agent = await signIn(ownApp.url, await createStaff(own.connection, 'success'));
+
+      await agent.get('/dashboard', html);
+      await agent.get('/dashboard', html);
+      expect(queued).toEqual(['dashboard.snapshot']);
+
+      const refreshed = await agent.postForm('/dashboard/snapshot', {});
+      expect(refreshed.status).toBe(303);
+      expect(queued).toEqual(['dashboard.snapshot', 'dashboard.snapshot']);
+      expect(await (await agent.get('/dashboard', html)).text()).toContain('The dashboard snapshot is being refreshed');
+    } finally {
+      await ownApp.close();
+      await own.close();
+    }
+  });
+
+  test('when the refresh is posted without the form’s CSRF token, then it is refused and nothing is queued', async () => {
+    const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
+
+    const refused = await agent.postForm('/dashboard/snapshot', {}, { csrf: false });
+
+    expect(refused.status).toBe(403);
+  });
+});
+
+function unescapeAttribute(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#x3D;/g, '=').replace(/&#x27;/g, "'").replace(/&#x60;/g, '`').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}

@@ -30,8 +30,9 @@ test('when a snapshot was taken today, then the dashboard reads it and its figur
 
   expect(scanned.source).toBe('scan');
   expect(fromSnapshot.source).toBe('snapshot');
-  expect({ ...fromSnapshot, source: 'scan' }).toEqual(scanned);
-  expect({ ...fromSnapshotTierB, source: 'scan' }).toEqual(scannedTierB);
+  expect(fromSnapshot.snapshotTakenAt).toBeInstanceOf(Date);
+  expect({ ...fromSnapshot, source: 'scan', snapshotTakenAt: null }).toEqual(scanned);
+  expect({ ...fromSnapshotTierB, source: 'scan', snapshotTakenAt: null }).toEqual(scannedTierB);
   // Tier B: C and D at the start of February, both lost.
   expect(fromSnapshotTierB.months[1]).toMatchObject({ customersAtStart: 2, lost: 2, churnRate: 100 });
 });
