@@ -16,11 +16,10 @@
  */
 import { Router, type Request } from 'express';
 import type { Connection } from 'mongoose';
-import { z } from 'zod';
 import { declareRoute } from '../../shared/auth';
 import { recordChurnEvent, recordReactivation, type ReportOutcome } from './churn-events.service';
 import { customerView, timelineEventView } from './customer-view';
-import { churnEventSchema, customerListQuerySchema, customerPatchSchema, reactivationSchema, recordIdSchema, transactionSchema } from './customers.schemas';
+import { churnEventSchema, customerIdParamsSchema, customerListQuerySchema, customerPatchSchema, reactivationSchema, transactionSchema } from './customers.schemas';
 import { findCustomer, listCustomers, updateCustomer, type Actor } from './customers.service';
 import { metricsQuerySchema } from './metrics/metrics.schemas';
 import { churnReport } from './metrics/metrics.service';
@@ -52,23 +51,23 @@ export function customersApiRoutes({ connection }: { connection: Connection }): 
   });
 
   declareRoute(router, { method: 'get', path: '/customers/:id', apiScope: 'customers:read' }, async (req, res) => {
-    const customer = await findCustomer(connection, idParam.parse(req.params).id);
+    const customer = await findCustomer(connection, customerIdParamsSchema.parse(req.params).id);
     res.json({ customer: customerView(customer) });
   });
 
   declareRoute(router, { method: 'patch', path: '/customers/:id', apiScope: 'customers:write' }, async (req, res) => {
-    const { id } = idParam.parse(req.params);
+    const { id } = customerIdParamsSchema.parse(req.params);
     const customer = await updateCustomer(connection, id, customerPatchSchema.parse(req.body), apiActor(req));
     res.json({ customer: customerView(customer) });
   });
 
   declareRoute(router, { method: 'get', path: '/customers/:id/export', apiScope: 'customers:read' }, async (req, res) => {
-    const exported = await exportCustomerData(connection, idParam.parse(req.params).id);
+    const exported = await exportCustomerData(connection, customerIdParamsSchema.parse(req.params).id);
     res.set('Content-Disposition', `attachment; filename="customer-${exported.customer.id}.json"`).json(exported);
   });
 
   declareRoute(router, { method: 'delete', path: '/customers/:id', apiScope: 'customers:write' }, async (req, res) => {
-    const receipt = await eraseCustomer(connection, idParam.parse(req.params).id);
+    const receipt = await eraseCustomer(connection, customerIdParamsSchema.parse(req.params).id);
     req.log.info({ erasure: receipt, by: apiActor(req).id }, 'customer erased on request');
     res.json({ erasure: receipt });
   });
@@ -79,8 +78,6 @@ export function customersApiRoutes({ connection }: { connection: Connection }): 
 
   return router;
 }
-
-const idParam = z.object({ id: recordIdSchema });
 
 function apiActor(req: Request): Actor {
   return { kind: 'api', id: req.apiClient?.name ?? 'api' };

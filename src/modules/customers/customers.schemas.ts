@@ -23,6 +23,9 @@ const source = z
 
 export const recordIdSchema = z.string().regex(/^[0-9a-f]{24}$/i, 'expected a record id (24 hex digits)');
 
+/** `/customers/:id`: our id of the customer. */
+export const customerIdParamsSchema = z.object({ id: recordIdSchema });
+
 /** Which customer: the host's id, within a source (the host CRM is `crm`). */
 export const customerReferenceSchema = z.object({ externalId: callerId, source }).strict();
 

@@ -17,6 +17,8 @@ export const dashboardFiguresResponseSchema = z.object({
   from: moment,
   to: moment,
   source: z.enum(['snapshot', 'scan']).meta({ description: "Where the churn figures came from: today's snapshot, or a scan of the customers." }),
+  snapshotTakenAt: moment.nullable().meta({ description: 'When the snapshot read was taken (source `snapshot`).' }),
+  snapshotWouldCover: z.boolean().meta({ description: 'True when a snapshot taken now would cover the period (a scan only because none was taken today).' }),
   months: z.array(
     z.object({
       period: z.string().meta({ description: '`2025-03`.' }),
