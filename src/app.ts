@@ -7,6 +7,7 @@ import type { Connection } from 'mongoose';
 import type { Scheduler } from '../jobs/scheduler';
 import type { Config } from './config';
 import { accountsRoutes } from './modules/accounts/accounts.routes';
+import { apiDocsRoutes } from './modules/api-docs/api-docs.routes';
 import { authenticateApiKey } from './modules/accounts/api-keys.service';
 import { passwordChangeGate } from './modules/accounts/password-change-gate';
 import { createStaffPassport } from './modules/accounts/staff-passport';
@@ -77,6 +78,8 @@ export function createApp(deps: AppDependencies): Express {
   app.use(express.urlencoded({ extended: false, limit: bodyLimit }));
 
   app.use(healthRoutes({ connection, logger, jobWorker: deps.runsJobs ? scheduler : undefined }));
+  // The API description and its docs page: public, no session needed.
+  app.use(apiDocsRoutes({ productName, cacheAssets: config.env === 'production' }));
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
   app.use(surveyPublicRoutes({ connection, classifyText: surveyTextClassifier(connection) }));
   app.use(campaignPublicRoutes({ connection }));
