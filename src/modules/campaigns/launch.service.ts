@@ -62,7 +62,7 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
 }
 
 async function launchBatch(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number, now: Date): Promise<void> {
-  const members = await storeDecisions(connection, campaign, customers, random);
+  const members = await storeDecisions(connection, campaign, customers, random, now);
   const byCustomer = new Map(customers.map((customer) => [String(customer._id), customer]));
 
   const holdouts = members.filter((member) => member.holdout).map((member) => member.customerId);
@@ -106,8 +106,9 @@ async function launchBatch(connection: Connection, campaign: Campaign, customers
  * Decides each customer's treatment and stores it. A decision an earlier (crashed) launch
  * already stored wins: those inserts fail as duplicates and the stored ones are read back.
  */
-async function storeDecisions(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number): Promise<CampaignMember[]> {
-  const decisions = customers.map((customer) => ({ _id: new Types.ObjectId(), ...decide(campaign, customer, random) }));
+async function storeDecisions(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number, now: Date): Promise<CampaignMember[]> {
+  // A lean insertMany skips the schema's timestamps: createdAt is set here, since the dashboard counts members by it.
+  const decisions = customers.map((customer) => ({ _id: new Types.ObjectId(), createdAt: now, ...decide(campaign, customer, random) }));
   try {
     await memberModel(connection).insertMany(decisions, { ordered: false, lean: true });
     return decisions as CampaignMember[];
