@@ -198,7 +198,7 @@ function operationObject(tag: string, operation: ApiOperation, schemas: SchemaNa
     tags: [tag],
     operationId: operation.operationId,
     summary: operation.summary,
-    description: [operation.description, `Scope: \`${operation.scope ?? 'any valid API key'}\`.`].filter(Boolean).join('\n\n'),
+    description: [operation.description, operation.scope ? `Scope: \`${operation.scope}\`.` : 'Any valid API key.'].filter(Boolean).join('\n\n'),
     ...(parameters.length ? { parameters } : {}),
     ...(operation.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: reference(operation.body.schema), example: operation.body.example } } } }
