@@ -21,13 +21,25 @@ export function readForm<S extends z.ZodType>(schema: S, body: unknown): FormRes
   return { ok: false, errors };
 }
 
-/** The submitted values to show again, without passwords and the CSRF token. */
+/**
+ * The submitted values to show again, without passwords and the CSRF token. Only what a form
+ * can send is kept — text, or a list of texts: anything else came in a crafted JSON body, and
+ * an object with its own `toString` crashed the template that printed it.
+ */
 export function valuesToShowAgain(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object') return {};
   const values: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === '_csrf' || /password/i.test(key)) continue;
-    values[key] = value;
+    if (key === '_csrf' || key === '__proto__' || /password/i.test(key)) continue;
+    const shown = formValue(value);
+    if (shown !== undefined) values[key] = shown;
   }
   return values;
+}
+
+function formValue(value: unknown): string | string[] | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return undefined;
 }
