@@ -12,6 +12,7 @@ import { dashboardSnapshot } from './handlers/dashboard-snapshot';
 import { campaignsRun } from './handlers/campaigns-run';
 import { surveysDispatch } from './handlers/surveys-dispatch';
 import { systemHeartbeat } from './handlers/system-heartbeat';
+import { webhooksDeliver } from './handlers/webhooks-deliver';
 import { defineJob, type JobSpec } from './types';
 
 export const heartbeatJob = defineJob({
@@ -80,5 +81,15 @@ export const dashboardSnapshotJob = defineJob({
   handler: dashboardSnapshot,
 });
 
+export const webhooksDeliverJob = defineJob({
+  name: 'webhooks.deliver',
+  description: 'Sends due webhook deliveries with their signatures, retrying failed ones with exponential backoff.',
+  payload: z.object({}).strict(),
+  // Safe on several workers at once: each delivery is claimed with a lease before it is sent.
+  options: { concurrency: 1, lockLifetimeMs: 10 * 60_000, retries: { attempts: 0, backoffMs: 0 } },
+  everyMs: 5_000,
+  handler: webhooksDeliver,
+});
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each job has its own payload type
-export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob, classificationReclassifyJob, dashboardSnapshotJob];
+export const jobRegistry: readonly JobSpec<any>[] = [heartbeatJob, recomputeValueJob, surveysDispatchJob, campaignsRunJob, classificationRetrainJob, classificationReclassifyJob, dashboardSnapshotJob, webhooksDeliverJob];

@@ -31,6 +31,7 @@ export interface SchedulerOptions {
   /** Mail for jobs that send it; by default the stored outbox (nothing leaves the machine). */
   mail?: MailServices;
   campaignClaimLeaseMs?: number;
+  webhooks?: JobDependencies['webhooks'];
 }
 
 export interface DrainOutcome {
@@ -92,7 +93,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     renderer: createEmailRenderer(),
     baseUrl: 'http://localhost:3000',
   };
-  const deps: JobDependencies = { connection, logger: log, workerId, mail, campaignClaimLeaseMs: options.campaignClaimLeaseMs ?? 300_000 };
+  const deps: JobDependencies = { connection, logger: log, workerId, mail, campaignClaimLeaseMs: options.campaignClaimLeaseMs ?? 300_000, webhooks: options.webhooks };
   for (const job of jobs) defineOnAgenda(agenda, job, deps, options.lockLifetimeOverrideMs);
 
   let running = false;

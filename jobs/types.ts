@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { z } from 'zod';
 import type { Logger } from '../src/shared/logging';
 import type { EmailRenderer, Mailer } from '../src/shared/mail';
+import type { WebhookDeliverySettings } from '../src/modules/webhooks/sender.service';
 
 /** What every handler receives besides its payload. */
 export interface JobDependencies {
@@ -17,6 +18,8 @@ export interface JobDependencies {
   mail: MailServices;
   /** How long a claimed campaign message may stay unrecorded before it counts as abandoned. */
   campaignClaimLeaseMs: number;
+  /** Overrides of the webhook sender's timeouts, retries and batch (tests use milliseconds). */
+  webhooks?: Partial<WebhookDeliverySettings>;
 }
 
 export interface MailServices {

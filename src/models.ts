@@ -23,6 +23,8 @@ import { segmentModel } from './modules/segments/segment.model';
 import { invitationModel } from './modules/surveys/invitation.model';
 import { responseModel } from './modules/surveys/response.model';
 import { surveyModel } from './modules/surveys/survey.model';
+import { webhookDeliveryModel } from './modules/webhooks/webhook-delivery.model';
+import { webhookEndpointModel } from './modules/webhooks/webhook-endpoint.model';
 import { auditEntryModel } from './shared/audit/audit-log.model';
 import { outboxModel } from './shared/mail/outbox.model';
 
@@ -46,6 +48,8 @@ const modelsOf: Array<(connection: Connection) => Model<never>> = [
   invitationModel,
   responseModel,
   surveyModel,
+  webhookEndpointModel,
+  webhookDeliveryModel,
   auditEntryModel,
   outboxModel,
 ] as never;

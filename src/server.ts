@@ -15,6 +15,7 @@ import { currentWorkerId, startWorker } from '../jobs/worker';
 import { createApp } from './app';
 import { ensureIndexes } from './models';
 import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
+import { subscribeWebhooks } from './modules/webhooks/subscriptions';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
 import { connectDatabase, type Database } from './shared/db/connection';
 import { createLogger, type Logger } from './shared/logging';
@@ -102,7 +103,11 @@ export async function startProcess(config: Config, logger: Logger, options: Star
       },
     });
     scheduler = jobScheduler;
-    if (runsJobs) await startWorker(jobScheduler);
+    if (runsJobs) {
+      // Jobs announce events too (campaign completion), and a worker builds no app to subscribe.
+      subscribeWebhooks(database.connection);
+      await startWorker(jobScheduler);
+    }
 
     let server: Server | undefined;
     let url: string | undefined;

@@ -7,6 +7,7 @@
 import { trusted } from 'mongoose';
 import { campaignModel, type Campaign } from './campaign.model';
 import { deliveryModel } from './delivery.model';
+import { campaignEvents } from './domain-events';
 import { launchCampaign } from './launch.service';
 import { sendDueDeliveries, type CampaignMailDependencies, type SendOptions, type SendReport } from './send.service';
 
@@ -38,5 +39,7 @@ async function completeIfDone(deps: CampaignMailDependencies, campaign: Campaign
   const open = await deliveryModel(deps.connection).countDocuments({ campaignId: campaign._id, state: trusted({ $in: ['pending', 'sending'] }) });
   if (open > 0) return;
   const result = await campaignModel(deps.connection).updateOne({ _id: campaign._id, state: 'running' }, { $set: { state: 'completed', completedAt: now } });
-  if (result.modifiedCount > 0) deps.logger.info({ campaignId: String(campaign._id) }, 'campaign completed');
+  if (result.modifiedCount === 0) return;
+  deps.logger.info({ campaignId: String(campaign._id) }, 'campaign completed');
+  await campaignEvents(deps.connection).emit('campaign.completed', { campaign: { ...campaign, state: 'completed', completedAt: now } });
 }

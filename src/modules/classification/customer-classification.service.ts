@@ -8,6 +8,7 @@ import { trusted, Types, type Connection } from 'mongoose';
 import { NotFoundError } from '../../shared/errors';
 import type { CauseCode } from '../customers/causes';
 import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
+import { customerEvents } from '../customers/domain-events';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { responseModel } from '../surveys/response.model';
 import type { TextCauseClassifier } from '../surveys/responses.service';
@@ -114,6 +115,7 @@ export async function classifyCustomer(connection: Connection, customerId: strin
     origin: 'classifier',
     data: { code: verdict.code, secondary: verdict.secondary, source: 'classifier', confidence: verdict.confidence, needsReview: verdict.needsReview, from: options.origin },
   });
+  await customerEvents(connection).emit('customer.classified', { customer: written });
   return { state: 'classified', verdict, customer: written };
 }
 

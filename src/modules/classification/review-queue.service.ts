@@ -93,6 +93,7 @@ export async function decideReview(connection: Connection, input: ReviewDecision
     data: { code: cause.code, source: 'staff', previous: current.cause.code, suggested: current.cause.suggested, review: input.decision },
   });
   await customerEvents(connection).emit('customer.updated', { customer: updated, changed: ['cause'] });
+  await customerEvents(connection).emit('customer.classified', { customer: updated });
   return updated;
 }
 

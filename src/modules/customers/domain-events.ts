@@ -1,6 +1,6 @@
 /**
  * What the customers module announces, for later modules to hook into: surveys invite a
- * customer on churn, webhooks notify on churn and win-back, campaigns attribute a win-back.
+ * customer on churn, webhooks notify on churn, win-back and classification, campaigns attribute a win-back.
  *
  * One bus per database connection, like the models, so apps side by side in tests stay apart.
  * Only live reports (the events API, staff edits, the value job) announce; an import of history
@@ -17,6 +17,12 @@ export interface CustomerDomainEvents {
   'customer.churned': { customer: Customer; event: TimelineEvent };
   /** A churned customer came back. */
   'customer.won_back': { customer: Customer; event: TimelineEvent };
+  /**
+   * A churned customer's cause was set from their survey answers, by the classifier (survey
+   * text, interview notes), or by staff in the review queue; `customer.cause` says which.
+   * Bulk re-classification and imports announce nothing.
+   */
+  'customer.classified': { customer: Customer };
   /** The RFM early warning moved an active customer to at risk. */
   'customer.at_risk': { customer: Customer; level: RfmLevel };
   /** Staff or the API changed fields of a customer (their names in `changed`). */

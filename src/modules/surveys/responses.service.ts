@@ -7,10 +7,12 @@
 import { trusted, type Connection, type Types } from 'mongoose';
 import { hashLinkToken, looksLikeLinkToken } from '../../shared/security/tokens';
 import type { CauseCode } from '../customers/causes';
-import { customerModel, type ChurnCause } from '../customers/customer.model';
+import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
+import { customerEvents } from '../customers/domain-events';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { invitationModel, type Invitation } from './invitation.model';
 import { responseModel, type Answer, type SurveyResponse } from './response.model';
+import { surveyEvents } from './domain-events';
 import type { Survey } from './survey.model';
 import { answersSchema } from './surveys.schemas';
 import { surveyVersion } from './surveys.service';
@@ -98,6 +100,7 @@ export async function submitResponse(connection: Connection, token: unknown, for
     cause: derivedCause?.code,
   });
   if (derivedCause) await setCauseFromSurvey(connection, invitation.customerId as Types.ObjectId, derivedCause, freeText(answers), now);
+  await surveyEvents(connection).emit('survey.responded', { response });
   return { state: 'stored', response };
 }
 
@@ -196,5 +199,7 @@ async function setCauseFromSurvey(connection: Connection, customerId: Types.Obje
     .exec();
   if (updated.matchedCount > 0) {
     await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source } });
+    const customer = await customerModel(connection).findById(customerId).lean<Customer>().exec();
+    if (customer) await customerEvents(connection).emit('customer.classified', { customer });
   }
 }
