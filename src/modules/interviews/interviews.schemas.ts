@@ -26,9 +26,9 @@ const optionalDay = z.preprocess((raw) => (typeof raw === 'string' && raw.trim()
 
 const cause = z.enum(causeCodes, { error: 'common:validation.choice' });
 
-/** A 0–10 answer; a form sends it as text, JSON as a number. */
+/** A 0–10 answer; a form sends it as text, JSON as a number. Only text is converted: Number() of a crafted object throws. */
 const likelihood = z.preprocess(
-  (raw) => (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? undefined : Number(raw)),
+  (raw) => (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '') ? undefined : typeof raw === 'string' ? Number(raw) : raw),
   z.number({ error: 'interviews:error.likelihood' }).int('interviews:error.likelihood').min(0, 'interviews:error.likelihood').max(10, 'interviews:error.likelihood').optional(),
 );
 
