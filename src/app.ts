@@ -31,6 +31,8 @@ import { outboxRoutes } from './modules/outbox/outbox.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
 import { surveyRoutes } from './modules/surveys/surveys.routes';
+import { subscribeWebhooks } from './modules/webhooks/subscriptions';
+import { webhookRoutes } from './modules/webhooks/webhooks.routes';
 import { apiKeyAuthentication, declareRoute, staffSessions } from './shared/auth';
 import { staffViewLocals } from './shared/auth/staff-locals';
 import { createErrorHandler, notFoundHandler } from './shared/errors';
@@ -85,6 +87,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(campaignPublicRoutes({ connection }));
   inviteOnChurn(connection);
   attributeOnWinBack(connection);
+  subscribeWebhooks(connection);
 
   // The staff side: sessions and sign-in, the language, CSRF on every form, then the routes.
   const { secureCookies, sessionTtlHours, loginMaxFailures, loginLockoutMinutes } = config.accounts;
@@ -111,6 +114,7 @@ export function createApp(deps: AppDependencies): Express {
   app.use(surveyRoutes({ connection }));
   app.use(outboxRoutes({ connection }));
   app.use(dashboardRoutes({ connection, scheduler: jobQueue }));
+  app.use(webhookRoutes({ connection }));
 
   if (scheduler) {
     // agendash is loaded on an admin's first visit only: it is heavy, and jest's transform cannot load it.

@@ -124,8 +124,9 @@ function actorOf(req: Request): Actor {
   return { id: req.user?.id ?? 'unknown', name: req.user?.name };
 }
 
+/** One message per form field (`eventTypes.0` is the eventTypes checkboxes). */
 function fieldErrorsOf(error: ValidationError): FieldErrors {
   const errors: FieldErrors = {};
-  for (const problem of error.details) errors[problem.field || 'form'] ??= problem.reason;
+  for (const problem of error.details) errors[problem.field.split('.')[0] || 'form'] ??= problem.reason;
   return errors;
 }
