@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   mail?: MailServices;
   campaignClaimLeaseMs?: number;
   webhooks?: JobDependencies['webhooks'];
+  /** A host's agenda to define our jobs on (plugin mode); the host starts and stops it. */
+  agenda?: Agenda;
 }
 
 export interface DrainOutcome {
@@ -68,17 +70,8 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const log = logger.child({ component: 'jobs' });
   if (connection.db === undefined) throw new Error('createScheduler needs a connected mongoose connection');
 
-  const backend = new MongoBackend({ mongo: connection.db, collection: 'agendaJobs' });
-  // agenda connects the backend in its constructor without handling a failure; connecting
-  // here first turns a database problem into an ordinary startup error.
-  await backend.connect();
-
-  const agenda = new Agenda({
-    backend,
-    name: workerId,
-    processEvery: options.processEveryMs,
-    defaultLockLifetime: options.lockLifetimeOverrideMs ?? 10 * 60_000,
-  });
+  const ownsAgenda = options.agenda === undefined;
+  const agenda = options.agenda ?? (await ownAgenda(connection, options));
   agenda.on('error', (error) => log.error({ err: error }, 'job scheduler error'));
   agenda.on('success', (job: Job) => log.debug({ job: describeJob(job) }, 'job succeeded'));
   agenda.on('fail', (error: Error, job: Job) => {
@@ -103,7 +96,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     jobNames: jobs.map((job) => job.name),
 
     async start() {
-      await agenda.start();
+      if (ownsAgenda) await agenda.start();
       running = true;
       log.info({ jobs: [...byName.keys()], processEveryMs: options.processEveryMs }, 'job worker started');
     },
@@ -116,6 +109,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
 
     async stop(timeoutMs) {
       running = false;
+      if (!ownsAgenda) return { drained: true, stillRunning: 0 };
       const result = await agenda.drain({ timeout: timeoutMs, closeConnection: false });
       return { drained: !result.timedOut && !result.aborted, stillRunning: result.running };
     },
@@ -134,6 +128,20 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       return agendash.createExpressMiddleware(agenda);
     },
   };
+}
+
+/** Our own agenda, on the app's database (collection `agendaJobs`). */
+async function ownAgenda(connection: Connection, options: SchedulerOptions): Promise<Agenda> {
+  const backend = new MongoBackend({ mongo: connection.db!, collection: 'agendaJobs' });
+  // agenda connects the backend in its constructor without handling a failure; connecting
+  // here first turns a database problem into an ordinary startup error.
+  await backend.connect();
+  return new Agenda({
+    backend,
+    name: options.workerId,
+    processEvery: options.processEveryMs,
+    defaultLockLifetime: options.lockLifetimeOverrideMs ?? 10 * 60_000,
+  });
 }
 
 /** Defines one registry job: check the payload, then run the handler; retry with backoff. */

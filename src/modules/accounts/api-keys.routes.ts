@@ -33,10 +33,6 @@ export function apiKeyRoutes({ connection }: { connection: Connection }): Router
     res.redirect(303, '/admin/api-keys');
   });
 
-  declareRoute(router, { method: 'get', path: '/api/v1/key', apiScope: null }, (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ name: req.apiClient?.name, scopes: req.apiClient?.scopes });
-  });
-
   async function renderKeysPage(req: Request, res: Response, status: number, state: { errors?: FieldErrors; values: Record<string, unknown> }): Promise<void> {
     const chosen = new Set([state.values.scopes ?? []].flat());
     res.status(status).render('accounts/api-keys', {
@@ -47,5 +43,14 @@ export function apiKeyRoutes({ connection }: { connection: Connection }): Router
     });
   }
 
+  return router;
+}
+
+/** `GET /key` under `/api/v1`: lets an integration check the key it was given. */
+export function apiKeyCheckRoutes(): Router {
+  const router = Router();
+  declareRoute(router, { method: 'get', path: '/key', apiScope: null }, (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ name: req.apiClient?.name, scopes: req.apiClient?.scopes });
+  });
   return router;
 }

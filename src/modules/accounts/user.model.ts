@@ -26,6 +26,11 @@ export interface StaffAccount {
   credentialsVersion: number;
   /** Set only on the admin made by the one-time setup form; its unique index makes that form race-safe. */
   firstAdminClaim?: 'first-admin';
+  /**
+   * In plugin mode, the host CRM's id for this user: the host signs staff in and we keep a
+   * mirror account (no usable password), so interviews, audit entries and owners refer to it.
+   */
+  hostUserId?: string;
   createdAt: Date;
   lastLoginAt: Date | null;
 }
@@ -43,12 +48,14 @@ const staffAccountSchema = new Schema<StaffAccount>(
     mustChangePassword: { type: Boolean, required: true, default: false },
     credentialsVersion: { type: Number, required: true, default: 1 },
     firstAdminClaim: { type: String, enum: ['first-admin'] },
+    hostUserId: { type: String, maxlength: 200 },
     createdAt: { type: Date, required: true, default: () => new Date() },
     lastLoginAt: { type: Date, default: null },
   },
   { collection: 'users', versionKey: false },
 );
 staffAccountSchema.index({ firstAdminClaim: 1 }, { unique: true, sparse: true });
+staffAccountSchema.index({ hostUserId: 1 }, { unique: true, sparse: true });
 
 /** The model on this connection; `await staffAccountModel(c).init()` before relying on its unique indexes. */
 export function staffAccountModel(connection: Connection): Model<StaffAccount> {

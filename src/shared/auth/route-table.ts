@@ -47,6 +47,16 @@ export function declareRoute(router: IRouter, declaration: RouteDeclaration, ...
   router[declaration.method](declaration.path, guard, ...handlers);
 }
 
+/**
+ * Mounts a sub-app (the plugin's routers) and remembers it on the mount's layer: Express wraps a
+ * mounted app in a function that hides its routes, and `routeTableOf` must still see them.
+ */
+export function mountApp(parent: Express, path: string, child: Express): void {
+  parent.use(path, child);
+  const stack = (parent as unknown as { router: { stack: Layer[] } }).router.stack;
+  Object.defineProperty(stack[stack.length - 1].handle, mountedAppKey, { value: child });
+}
+
 /** The declared routes of a mounted app (full paths), and any route mounted without a declaration. */
 export function routeTableOf(app: Express): { declared: RouteDeclaration[]; undeclared: UndeclaredRoute[] } {
   const table = { declared: [] as RouteDeclaration[], undeclared: [] as UndeclaredRoute[] };
@@ -64,6 +74,7 @@ export function examplePathOf(declaration: RouteDeclaration): string {
 // ---------------------------------------------------------------------------------------------
 
 const declarationKey = Symbol('routeDeclaration');
+const mountedAppKey = Symbol('mountedApp');
 
 function guardFor(declaration: RouteDeclaration): RequestHandler {
   if (declaration.public) return (_req, _res, next) => next();
@@ -75,7 +86,7 @@ function guardFor(declaration: RouteDeclaration): RequestHandler {
 interface Layer {
   rawPath?: unknown;
   route?: { path: unknown; methods: Record<string, boolean>; stack: { handle: unknown }[] };
-  handle: { stack?: Layer[] } & Partial<Record<typeof declarationKey, RouteDeclaration>>;
+  handle: { stack?: Layer[] } & Partial<Record<typeof declarationKey, RouteDeclaration>> & { [mountedAppKey]?: Express };
 }
 
 function collect(stack: Layer[], prefix: string, table: { declared: RouteDeclaration[]; undeclared: UndeclaredRoute[] }): void {
@@ -90,6 +101,9 @@ function collect(stack: Layer[], prefix: string, table: { declared: RouteDeclara
       }
     } else if (layer.handle[declarationKey]) {
       table.declared.push({ ...layer.handle[declarationKey], path: joinPaths(prefix, String(layer.rawPath ?? '')) });
+    } else if (layer.handle[mountedAppKey]) {
+      const child = layer.handle[mountedAppKey] as unknown as { router: { stack: Layer[] } };
+      collect(child.router.stack, joinPaths(prefix, typeof layer.rawPath === 'string' ? layer.rawPath : ''), table);
     } else if (Array.isArray(layer.handle.stack)) {
       collect(layer.handle.stack, joinPaths(prefix, typeof layer.rawPath === 'string' ? layer.rawPath : ''), table);
     }

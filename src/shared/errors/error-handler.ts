@@ -18,7 +18,7 @@ export interface ErrorBody {
 
 /** Sends every request that no route answered to the error handler as a 404. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
-  next(new NotFoundError(`Nothing is found at ${req.path}.`));
+  next(new NotFoundError(`Nothing is found at ${req.originalUrl.split('?')[0]}.`));
 };
 
 export function createErrorHandler(logger: Logger): ErrorRequestHandler {
