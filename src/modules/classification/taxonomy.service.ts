@@ -12,8 +12,11 @@ import { causeInputSchema, causeRenameSchema, type CauseInput, type CauseRename 
 /** Inserts the default causes that are missing; never overwrites an admin's renames. Safe to run at every start. */
 export async function seedTaxonomy(connection: Connection): Promise<number> {
   const causes = causeModel(connection);
+  // Only the missing ones are upserted: an upsert that matches still bumps updatedAt (schema
+  // timestamps), which rewrote every cause each time the taxonomy page was shown.
+  const present = new Set((await causes.find({}, { code: 1, _id: 0 }).lean<{ code: string }[]>().exec()).map((cause) => cause.code));
   let inserted = 0;
-  for (const cause of defaultTaxonomy) {
+  for (const cause of defaultTaxonomy.filter((candidate) => !present.has(candidate.code))) {
     const result = await causes.updateOne({ code: cause.code }, { $setOnInsert: { ...cause, retired: false, builtIn: true } }, { upsert: true });
     inserted += result.upsertedCount;
   }
