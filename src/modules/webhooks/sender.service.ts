@@ -80,11 +80,13 @@ export async function deliverDueWebhooks(deps: SenderDependencies, options: Deli
   const enabled = await webhookEndpointModel(deps.connection).find({ enabled: true }, { _id: 1 }).lean<Pick<WebhookEndpoint, '_id'>[]>().exec();
   const enabledIds = enabled.map((endpoint) => endpoint._id);
 
+  // A turn sends what was due when it started: a retry it schedules waits for a later turn.
+  const dueBy = clock();
   let claims = 0;
   const lane = async () => {
     while (claims < settings.batchSize) {
       claims++;
-      const delivery = await claimNext(deps.connection, enabledIds, clock(), settings.leaseMs, options.workerId ?? 'worker');
+      const delivery = await claimNext(deps.connection, enabledIds, { dueBy, now: clock(), leaseMs: settings.leaseMs, workerId: options.workerId ?? 'worker' });
       if (!delivery) return;
       await deliverOne(deps, delivery, settings, { ...options, clock }, report);
     }
@@ -101,10 +103,14 @@ export function retryDelayMs(attempts: number, baseRetryDelayMs: number, random:
 // ---------------------------------------------------------------------------------------------
 
 /** Takes the next due delivery (or one whose worker's lease ran out) for this worker. */
-async function claimNext(connection: Connection, enabledIds: Types.ObjectId[], now: Date, leaseMs: number, workerId: string): Promise<WebhookDelivery | null> {
+async function claimNext(
+  connection: Connection,
+  enabledIds: Types.ObjectId[],
+  { dueBy, now, leaseMs, workerId }: { dueBy: Date; now: Date; leaseMs: number; workerId: string },
+): Promise<WebhookDelivery | null> {
   const due = trusted({
     $or: [
-      { status: 'pending' as const, nextAttemptAt: trusted({ $lte: now }), $or: [{ endpointId: trusted({ $in: enabledIds }) }, { manual: true }] },
+      { status: 'pending' as const, nextAttemptAt: trusted({ $lte: dueBy }), $or: [{ endpointId: trusted({ $in: enabledIds }) }, { manual: true }] },
       { status: 'delivering' as const, leaseExpiresAt: trusted({ $lt: now }) },
     ],
   });
