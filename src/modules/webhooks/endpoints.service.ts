@@ -27,9 +27,16 @@ export async function registerEndpoint(
   options: { actor: Actor; resolveHost?: HostResolver },
 ): Promise<{ endpoint: WebhookEndpoint; secret: string }> {
   const parsed = endpointFormSchema.safeParse(input);
-  if (!parsed.success) throw ValidationError.fromZod(parsed.error);
-  const target = await checkWebhookTarget(parsed.data.url, { allowPrivateNetwork: parsed.data.allowPrivateNetwork, resolveHost: options.resolveHost });
-  if (!target.ok) throw new ValidationError([{ field: 'url', reason: targetProblemMessages[target.problem] }]);
+  const problems = parsed.success ? [] : ValidationError.fromZod(parsed.error).details;
+  // The address is checked even when another field is wrong, so the form names every problem at once.
+  const fields = (input ?? {}) as Record<string, unknown>;
+  const url = endpointFormSchema.shape.url.safeParse(fields.url);
+  if (url.success) {
+    const allowPrivateNetwork = endpointFormSchema.shape.allowPrivateNetwork.parse(fields.allowPrivateNetwork);
+    const target = await checkWebhookTarget(url.data, { allowPrivateNetwork, resolveHost: options.resolveHost });
+    if (!target.ok) problems.push({ field: 'url', reason: targetProblemMessages[target.problem] });
+  }
+  if (!parsed.success || problems.length > 0) throw new ValidationError(problems);
 
   const secret = newWebhookSecret();
   const created = await webhookEndpointModel(connection).create({ ...parsed.data, secret, enabled: true, consecutiveFailures: 0, createdBy: options.actor.id });

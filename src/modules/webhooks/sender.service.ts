@@ -213,8 +213,9 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, set
     if (status >= 300 && status < 400) {
       return { result: 'permanent', attempt: { ...attempt, error: `redirect to ${response.headers.get('location') ?? '(no location)'} not followed: update the endpoint's URL` } };
     }
+    // The status code says it all; `error` is kept for what a code cannot say.
     const transient = status >= 500 || status === 408 || status === 429;
-    return { result: transient ? 'transient' : 'permanent', attempt: { ...attempt, error: `HTTP ${status}` } };
+    return { result: transient ? 'transient' : 'permanent', attempt };
   } catch (error) {
     return { result: 'transient', attempt: { at, error: describeFetchError(error, settings.timeoutMs), durationMs: elapsed() } };
   }

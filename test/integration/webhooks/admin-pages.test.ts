@@ -104,17 +104,19 @@ test('when the URL is on loopback and private networks are not allowed, then the
   expect(await counts()).toEqual(before);
 });
 
-test('when the form has no events, a non-http URL or credentials in the URL, then 400 names each field and nothing is written', async () => {
+test('when the form has no events, a non-http URL, credentials in the URL or an unknown event, then 400 names each field and nothing is written', async () => {
   const before = await counts();
 
-  const noEvents = await admin.postForm('/admin/webhooks', { url: 'https://hooks.example.com/churn' });
+  const noEvents = await admin.postForm('/admin/webhooks', { url: 'http://127.0.0.1:9/hook' });
   const ftp = await admin.postForm('/admin/webhooks', { url: 'ftp://hooks.example.com/churn', eventTypes: 'customer.churned' });
   const withPassword = await admin.postForm('/admin/webhooks', { url: 'https://user:pw@hooks.example.com/', eventTypes: 'customer.churned', allowPrivateNetwork: 'on' });
   const unknownEvent = await admin.postForm('/admin/webhooks', { url: 'https://hooks.example.com/', eventTypes: 'customer.deleted' });
   const empty = await admin.fetch('/admin/webhooks', { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': await admin.csrfToken() }, body: '{}' });
 
   expect([noEvents.status, ftp.status, withPassword.status, unknownEvent.status, empty.status]).toEqual([400, 400, 400, 400, 400]);
-  expect(await noEvents.text()).toContain('id="eventTypes-error"');
+  const noEventsPage = await noEvents.text();
+  expect(noEventsPage).toContain('id="eventTypes-error"');
+  expect(noEventsPage).toContain('id="url-error"'); // every problem at once, the address too
   expect(await ftp.text()).toContain('Only http:// and https://');
   expect(await withPassword.text()).toContain('id="url-error"');
   expect(await unknownEvent.text()).toContain('id="eventTypes-error"');
