@@ -75,10 +75,16 @@ function hideInternals(cause: unknown): AppError {
   });
 }
 
-/** Errors raised by express.json()/urlencoded() carry a `type` and a 4xx `status`. */
+/**
+ * Errors raised by express.json()/urlencoded() carry a `type` and a 4xx `status`; the router's
+ * own for a path parameter it cannot decode (`/customers/%zz`) is a URIError with status 400.
+ */
 function fromBodyParser(err: unknown): AppError | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const { type, status, expose, message } = err as { type?: unknown; status?: unknown; expose?: unknown; message?: unknown };
+  if (err instanceof URIError && status === 400) {
+    return new AppError('malformed_url', 'The address has a malformed %-escape.', { httpStatus: 400 });
+  }
   if (type === 'entity.parse.failed') {
     return new AppError('malformed_body', 'The request body could not be parsed; send valid JSON.', { httpStatus: 400 });
   }
