@@ -1,4 +1,5 @@
 import express from 'express';
+import mongoose from 'mongoose';
 import { z } from 'zod';
 import {
   AppError,
@@ -36,6 +37,19 @@ describe('toAppError', () => {
     for (const [error, status, code] of cases) {
       expect([error.httpStatus, error.code, error.isOperational]).toEqual([status, code, true]);
     }
+  });
+
+  it('when the database driver cannot reach the server, then it becomes a 503 that says to try again', () => {
+    const unreachable = [
+      new mongoose.mongo.MongoNetworkError('connect ECONNREFUSED 127.0.0.1:27017'),
+      new mongoose.mongo.MongoServerSelectionError('Server selection timed out after 10000 ms', { type: 'Unknown', servers: new Map() } as never),
+      new mongoose.Error.MongooseServerSelectionError('Could not connect to any servers'),
+    ];
+
+    for (const error of unreachable) {
+      expect([toAppError(error).httpStatus, toAppError(error).code]).toEqual([503, 'database_unavailable']);
+    }
+    expect(toAppError(new mongoose.mongo.MongoServerError({ message: 'E11000 duplicate key', code: 11000 })).httpStatus).toBe(500);
   });
 
   it('when a zod error is thrown, then it becomes a 400 listing each field and reason', () => {

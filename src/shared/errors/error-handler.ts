@@ -8,9 +8,10 @@
  */
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Logger } from '../logging';
 import { AppError } from './app-error';
-import { NotFoundError, ValidationError } from './http-errors';
+import { DatabaseUnavailableError, NotFoundError, ValidationError } from './http-errors';
 
 export interface ErrorBody {
   error: { code: string; message: string; details: unknown };
@@ -31,6 +32,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(err);
 
     res.status(appError.httpStatus);
+    if (appError instanceof DatabaseUnavailableError) res.set('Retry-After', '5');
     if (wantsJson(req)) {
       res.json(toErrorBody(appError));
       return;
@@ -48,7 +50,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** Maps anything thrown to an `AppError`; unknown errors become a generic 500. */
+/** Maps anything thrown to an `AppError`; database outages become 503, unknown errors a generic 500. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) {
     return err.isOperational ? err : hideInternals(err);
@@ -57,6 +59,9 @@ export function toAppError(err: unknown): AppError {
 
   const bodyParserError = fromBodyParser(err);
   if (bodyParserError) return bodyParserError;
+
+  // Logged in full like any 5xx, but answered as a temporary outage rather than a bug.
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError(err);
 
   return hideInternals(err);
 }

@@ -52,3 +52,11 @@ export class ConflictError extends AppError {
     super('conflict', message, { httpStatus: 409, details });
   }
 }
+
+/** The database cannot be reached for the moment (an outage, a restart): the client may retry. */
+export class DatabaseUnavailableError extends AppError {
+  override readonly name = 'DatabaseUnavailableError';
+  constructor(cause?: unknown) {
+    super('database_unavailable', 'The database cannot be reached at the moment. Please try again shortly.', { httpStatus: 503, cause });
+  }
+}

@@ -1,3 +1,3 @@
 export { AppError, type AppErrorOptions } from './app-error';
-export { NotFoundError, ValidationError, UnauthorizedError, ForbiddenError, ConflictError, type FieldProblem } from './http-errors';
+export { NotFoundError, ValidationError, UnauthorizedError, ForbiddenError, ConflictError, DatabaseUnavailableError, type FieldProblem } from './http-errors';
 export { createErrorHandler, notFoundHandler, toAppError, toErrorBody, type ErrorBody } from './error-handler';

@@ -1,0 +1,28 @@
+/**
+ * Tells "the database cannot be reached right now" apart from every other failure, so that a
+ * request caught by a database outage is answered 503 (try again later) rather than 500 (a bug).
+ */
+import mongoose from 'mongoose';
+
+const { MongoNetworkError, MongoServerSelectionError, MongoNotConnectedError, MongoTopologyClosedError } = mongoose.mongo;
+
+/**
+ * True for the driver's network, pool-cleared and server-selection errors and mongoose's
+ * buffering timeout, also when wrapped (a bulk write keeps the network error it died of in
+ * `errorResponse`).
+ */
+export function isDatabaseUnavailable(error: unknown, depth = 0): boolean {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  ) {
+    return true;
+  }
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'MongooseServerSelectionError' || (error.name === 'MongooseError' && / buffering timed out after /.test(error.message))) return true;
+  if (depth >= 3) return false;
+  const { errorResponse } = error as { errorResponse?: unknown };
+  return isDatabaseUnavailable(errorResponse, depth + 1) || isDatabaseUnavailable(error.cause, depth + 1);
+}
