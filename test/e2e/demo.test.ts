@@ -5,11 +5,14 @@
  */
 import { trusted } from 'mongoose';
 import { staffAccountModel } from '../../src/modules/accounts/user.model';
+import { callTaskModel } from '../../src/modules/campaigns/call-task.model';
 import { campaignModel } from '../../src/modules/campaigns/campaign.model';
 import { memberModel } from '../../src/modules/campaigns/member.model';
 import { timelineEventModel } from '../../src/modules/customers/customer-event.model';
 import { customerModel } from '../../src/modules/customers/customer.model';
+import { transactionModel } from '../../src/modules/customers/transaction.model';
 import { snapshotRunModel } from '../../src/modules/dashboard/snapshot.model';
+import { interviewModel } from '../../src/modules/interviews/interview.model';
 import { invitationModel } from '../../src/modules/surveys/invitation.model';
 import { responseModel } from '../../src/modules/surveys/response.model';
 import type { DemoSummary } from '../../src/cli/demo/seed-demo';
@@ -68,6 +71,11 @@ test('when the demo runs on an empty installation, then every figure of its summ
     const campaign = await campaignModel(connection).findById(summary.campaign.id).lean().exec();
     expect(campaign?.state).toBe('completed');
     expect(await outboxModel(connection).countDocuments({ category: 'campaign.message' })).toBe(summary.campaign.sent);
+    expect(await callTaskModel(connection).countDocuments({ status: 'done' })).toBe(summary.vipCalls.interviews);
+    expect(await interviewModel(connection).countDocuments({})).toBe(summary.vipCalls.interviews);
+    expect(await transactionModel(connection).countDocuments({})).toBe(summary.payments.payments);
+    expect(summary.payments.atRisk).toBeGreaterThan(0);
+    expect(await customers.countDocuments({ status: 'at_risk' })).toBe(summary.payments.atRisk);
     expect(await snapshotRunModel(connection).countDocuments({})).toBe(1);
   } finally {
     await close();

@@ -21,6 +21,8 @@ const usage = 'usage: npm run demo [-- --size <customers>] [--surveyed <customer
 
 /** Churned customers sent the exit survey unless --surveyed says otherwise. */
 const defaultSurveyed = 300;
+/** Active customers whose recent payments are reported, for the early warning: a tenth of a small set. */
+const payingCustomers = (size: number | undefined) => Math.min(150, Math.ceil((size ?? Infinity) / 10));
 
 type DemoOutcome = { state: 'refused'; contents: Contents; config: Config } | { state: 'seeded'; summary: DemoSummary; config: Config };
 
@@ -48,7 +50,7 @@ export const demoCommand: CliCommand = {
           process.stderr.write(`Erasing ${describeContents(contents)} in ${whereIs(config)} (--force) …\n`);
           await eraseDatabase(connection);
         }
-        const summary = await seedDemo({ connection, config, logger }, { size: options.size, surveyed: options.surveyed, progress: (text) => process.stderr.write(text) });
+        const summary = await seedDemo({ connection, config, logger }, { size: options.size, surveyed: options.surveyed, paying: payingCustomers(options.size), progress: (text) => process.stderr.write(text) });
         return { state: 'seeded', summary, config };
       });
       if (outcome.state === 'refused') {
@@ -128,7 +130,7 @@ function whereIs(config: Config): string {
 
 /** What an operator reads after the demo: counts, the accounts, and where to look. */
 export function describeSummary(summary: DemoSummary, config: Config): string {
-  const { customers, survey, classifier, campaign } = summary;
+  const { customers, survey, classifier, campaign, vipCalls, payments } = summary;
   const base = config.http.baseUrl;
   const origin = customers.origin === 'telco' ? 'from the IBM Telco churn file, with made-up names and example.com addresses added' : 'made up (synthetic, the same on every run)';
   const lift = campaign.lift ? `; lift over the holdout ${(campaign.lift.lift * 100).toFixed(1)} points` : '';
@@ -140,6 +142,8 @@ export function describeSummary(summary: DemoSummary, config: Config): string {
     `Classifier   ${count(survey.leftToClassifier)} answers' causes read from the customers' words as they arrived; re-run over the ${count(classifier.examined)} churned customers whose cause it owns: ${count(classifier.changed)} changed, ${count(classifier.needsReview)} waiting for review`,
     `Campaign     "${campaign.name}", completed: ${count(campaign.audience)} customers, ${count(campaign.holdout)} of them held out; ${count(campaign.sent)} messages sent, ${count(campaign.callTasks)} VIP calls to make`,
     `             ${count(campaign.opened)} opened, ${count(campaign.clicked)} clicked; ${count(campaign.wonBack)} won back (${count(campaign.wonBackInHoldout)} in the holdout came back on their own), ${money(campaign.recoveredMonthlyRevenue)} monthly revenue recovered${lift}`,
+    `VIP calls    ${count(vipCalls.interviews)} of ${count(vipCalls.tasks)} made and logged as exit interviews by the success manager (${count(vipCalls.competitorsNamed)} named a competitor)`,
+    `Payments     ${count(payments.payments)} recent payments of ${count(payments.customers)} active customers; the early warning put ${count(payments.atRisk)} at risk`,
     `Dashboard    today's snapshot taken (${count(summary.snapshotCells)} cells)`,
     '',
     'Demo staff accounts — the passwords are shown this once only:',

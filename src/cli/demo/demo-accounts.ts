@@ -8,6 +8,7 @@ import { createUser } from '../../modules/accounts/accounts.service';
 import { staffRoles, type StaffRole } from '../../shared/auth/staff-user';
 
 export interface DemoAccount {
+  id: string;
   role: StaffRole;
   name: string;
   email: string;
@@ -21,8 +22,8 @@ export async function createDemoAccounts(connection: Connection): Promise<DemoAc
   for (const role of staffRoles) {
     // 18 random bytes: 24 characters, far above the 12-character minimum.
     const account = { role, name: demoNames[role], email: `${role}@demo.example.com`, password: randomBytes(18).toString('base64url') };
-    await createUser(connection, account);
-    accounts.push(account);
+    const created = await createUser(connection, account);
+    accounts.push({ id: created.id, ...account });
   }
   return accounts;
 }

@@ -7,7 +7,7 @@
  * Mail always goes to the outbox here, even when SMTP_URL is set: the demo customers' addresses
  * are made up, and a demo must not send anything anywhere.
  */
-import type { Connection } from 'mongoose';
+import { Types, type Connection } from 'mongoose';
 import { classificationReclassifyJob, dashboardSnapshotJob } from '../../../jobs/registry';
 import type { JobDependencies, JobSpec } from '../../../jobs/types';
 import { currentWorkerId } from '../../../jobs/worker';
@@ -20,13 +20,17 @@ import type { Logger } from '../../shared/logging';
 import { createDemoAccounts, type DemoAccount } from './demo-accounts';
 import { runDemoCampaign, type DemoCampaignOutcome } from './demo-campaign';
 import { importDemoCustomers, type DemoCustomersOutcome } from './demo-customers';
+import { reportRecentPayments, type DemoPaymentsOutcome } from './demo-payments';
 import { runDemoSurvey, type DemoSurveyOutcome } from './demo-survey';
+import { holdVipCalls, type DemoCallsOutcome } from './demo-vip-calls';
 
 export interface DemoOptions {
   /** Synthetic customers to make instead of reading the Telco file. */
   size?: number;
   /** Churned customers to send the exit survey to. */
   surveyed: number;
+  /** Active customers whose recent payments the host reports (the RFM early warning grades them). */
+  paying: number;
   /** Told what is being done, step by step, and how long each step took: text to print as it comes (on stderr). */
   progress?: (text: string) => void;
 }
@@ -37,6 +41,8 @@ export interface DemoSummary {
   survey: DemoSurveyOutcome;
   classifier: { examined: number; changed: number; needsReview: number };
   campaign: DemoCampaignOutcome;
+  vipCalls: DemoCallsOutcome;
+  payments: DemoPaymentsOutcome;
   snapshotCells: number;
   durationMs: number;
 }
@@ -66,6 +72,11 @@ export async function seedDemo(context: { connection: Connection; config: Config
   const reclassified = await loadLastReclassify(connection);
   step('Running a win-back campaign to completion …');
   const campaign = await runDemoCampaign(mail);
+  step('Holding the VIP calls and logging them as exit interviews …');
+  const successManager = accounts.find((account) => account.role === 'success')!;
+  const vipCalls = await holdVipCalls(connection, new Types.ObjectId(campaign.id), successManager.id);
+  step(`Reporting recent payments of ${options.paying} active customers …`);
+  const payments = await reportRecentPayments(connection, options.paying);
   step("Taking the dashboard's snapshot …");
   await runJob(dashboardSnapshotJob, {}, jobs);
   mail.mailer.close();
@@ -84,6 +95,8 @@ export async function seedDemo(context: { connection: Connection; config: Config
     survey,
     classifier: { examined: reclassified?.examined ?? 0, changed: reclassified?.changed ?? 0, needsReview: reclassified?.needsReview ?? 0 },
     campaign,
+    vipCalls,
+    payments,
     snapshotCells: snapshot ? await snapshotCellModel(connection).countDocuments({ runId: snapshot._id }) : 0,
     durationMs: Date.now() - started,
   };
