@@ -6,9 +6,14 @@
  * Everything that can refuse a report (unknown customer, wrong status) is checked before the
  * first write; the timeline event is written first because its unique key is what makes a
  * report count once, even when two copies arrive together.
+ *
+ * A request can die half-way (the database went away after the event was written): the event
+ * is there but the customer was not changed. The caller then sends the report again, and that
+ * copy finishes the job instead of answering "duplicate". While the first request may still be
+ * working (its event is younger than `reportLeaseMs`) a copy is told to try again shortly.
  */
 import { Types, type Connection } from 'mongoose';
-import { ConflictError, NotFoundError } from '../../shared/errors';
+import { AppError, ConflictError, NotFoundError } from '../../shared/errors';
 import { timelineEventModel, type TimelineEvent } from './customer-event.model';
 import { customerModel, searchKeysOf, type ChurnEpisode, type Customer } from './customer.model';
 import type { ChurnEventInput, ReactivationInput } from './customers.schemas';
@@ -16,6 +21,9 @@ import { findCustomerByReference, type Actor } from './customers.service';
 import { customerEvents } from './domain-events';
 import { isDuplicateKeyError, recordTimelineEvent, timelineEventByKey } from './timeline.service';
 import { recomputeCustomerValue } from './value/value.service';
+
+/** A report event younger than this may still belong to the request that is recording it. */
+export const reportLeaseMs = 5_000;
 
 export interface ReportOutcome {
   customer: Customer;
@@ -26,8 +34,8 @@ export interface ReportOutcome {
 
 export async function recordChurnEvent(connection: Connection, input: ChurnEventInput, actor: Actor): Promise<ReportOutcome> {
   const key = `churned:${input.customer.source}:${input.eventId}`;
-  const earlier = await earlierReport(connection, key);
-  if (earlier) return earlier;
+  const earlier = await timelineEventByKey(connection, key);
+  if (earlier) return finishChurnReport(connection, earlier, input, actor);
 
   const known = await findCustomerByReference(connection, input.customer);
   if (!known && !input.customer.name && !input.customer.email) {
@@ -48,7 +56,7 @@ export async function recordChurnEvent(connection: Connection, input: ChurnEvent
       data: { eventId: input.eventId, trigger: input.trigger, churnType: input.churnType, cause: input.cause, alreadyChurned },
     }),
   );
-  if ('duplicate' in event) return event;
+  if (!('_id' in event)) return finishChurnReport(connection, event.earlier, input, actor);
 
   if (!known) {
     const created = await createCustomer(connection, customerId, input);
@@ -67,8 +75,8 @@ export async function recordChurnEvent(connection: Connection, input: ChurnEvent
 
 export async function recordReactivation(connection: Connection, input: ReactivationInput, actor: Actor): Promise<ReportOutcome> {
   const key = `reactivated:${input.customer.source}:${input.eventId}`;
-  const earlier = await earlierReport(connection, key);
-  if (earlier) return earlier;
+  const earlier = await timelineEventByKey(connection, key);
+  if (earlier) return finishReactivation(connection, earlier, input);
 
   const known = await findCustomerByReference(connection, input.customer);
   if (!known) throw new NotFoundError('No customer has this external id.', [{ field: 'customer.externalId', reason: 'unknown customer' }]);
@@ -86,8 +94,46 @@ export async function recordReactivation(connection: Connection, input: Reactiva
       data: { eventId: input.eventId, monthlyRevenue: input.monthlyRevenue, plan: input.plan },
     }),
   );
-  if ('duplicate' in event) return event;
+  if (!('_id' in event)) return finishReactivation(connection, event.earlier, input);
+  return applyReactivation(connection, known, event, input);
+}
 
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A churn report whose event exists: a duplicate when the customer is there and churned by it
+ * (or was already churned), otherwise finished now — the customer made and the churn applied —
+ * and announced, since the request that died before these steps never announced it.
+ */
+async function finishChurnReport(connection: Connection, event: TimelineEvent, input: ChurnEventInput, actor: Actor): Promise<ReportOutcome> {
+  const customer = await customerModel(connection).findById(event.customerId).lean<Customer>().exec();
+  const applied = customer && (event.data.alreadyChurned === true || (customer.churns ?? []).some((episode) => sameTime(episode.at, event.at)));
+  if (applied) return { customer, event, duplicate: true };
+  refuseWhileRecording(event);
+
+  const report = { ...input, at: event.at };
+  if (!customer && !(await createCustomer(connection, event.customerId, report))) {
+    // Another report created this customer meanwhile: withdraw ours and file it against theirs.
+    await timelineEventModel(connection).deleteOne({ _id: event._id });
+    return recordChurnEvent(connection, input, actor);
+  }
+  await applyChurn(connection, event.customerId, customer, report, actor);
+  const churned = (await recomputeCustomerValue(connection, event.customerId, new Date())) as Customer;
+  await customerEvents(connection).emit('customer.churned', { customer: churned, event });
+  return { customer: churned, event, duplicate: false };
+}
+
+/** A reactivation whose event exists: a duplicate when the return was applied, otherwise applied now. */
+async function finishReactivation(connection: Connection, event: TimelineEvent, input: ReactivationInput): Promise<ReportOutcome> {
+  const customer = await customerModel(connection).findById(event.customerId).lean<Customer>().exec();
+  if (!customer) throw new NotFoundError('No customer has this external id.', [{ field: 'customer.externalId', reason: 'unknown customer' }]);
+  const applied = customer.status !== 'churned' || (customer.churns ?? []).some((episode) => episode.wonBackAt && sameTime(episode.wonBackAt, event.at));
+  if (applied) return { customer, event, duplicate: true };
+  refuseWhileRecording(event);
+  return applyReactivation(connection, customer, event, { ...input, at: event.at });
+}
+
+async function applyReactivation(connection: Connection, known: Customer, event: TimelineEvent, input: ReactivationInput): Promise<ReportOutcome> {
   await customerModel(connection).updateOne(
     { _id: known._id },
     {
@@ -105,25 +151,26 @@ export async function recordReactivation(connection: Connection, input: Reactiva
   return { customer, event, duplicate: false };
 }
 
-// ---------------------------------------------------------------------------------------------
-
-async function earlierReport(connection: Connection, key: string): Promise<ReportOutcome | null> {
-  const event = await timelineEventByKey(connection, key);
-  if (!event) return null;
-  const customer = await customerModel(connection).findById(event.customerId).lean<Customer>().exec();
-  return customer ? { customer, event, duplicate: true } : null;
+/** A half-recorded report may still be in the hands of the request recording it: try again shortly. */
+function refuseWhileRecording(event: TimelineEvent, now = Date.now()): void {
+  if (now - new Date(event.createdAt).getTime() >= reportLeaseMs) return;
+  throw new AppError('report_in_progress', 'This report is still being recorded. Send it again in a few seconds.', { httpStatus: 409 });
 }
 
-/** Records the report's event; if a copy of the same report won the race, answers with that one. */
-async function claimReport(connection: Connection, key: string, record: () => Promise<TimelineEvent>): Promise<TimelineEvent | ReportOutcome> {
+/** Records the report's event; if a copy of the same report won the race, returns that copy's event. */
+async function claimReport(connection: Connection, key: string, record: () => Promise<TimelineEvent>): Promise<TimelineEvent | { earlier: TimelineEvent }> {
   try {
     return await record();
   } catch (error) {
     if (!isDuplicateKeyError(error)) throw error;
-    const earlier = await earlierReport(connection, key);
+    const earlier = await timelineEventByKey(connection, key);
     if (!earlier) throw error;
-    return earlier;
+    return { earlier };
   }
+}
+
+function sameTime(a: Date, b: Date): boolean {
+  return new Date(a).getTime() === new Date(b).getTime();
 }
 
 /** Creates the customer a churn report introduces; false when one with its external id appeared meanwhile. */

@@ -51,6 +51,11 @@ export async function recordTransaction(connection: Connection, input: Transacti
 async function earlierTransaction(connection: Connection, transactionId: string): Promise<TransactionOutcome | null> {
   const transaction = await transactionModel(connection).findOne({ transactionId }).lean<Transaction>().exec();
   if (!transaction) return null;
-  const customer = await customerModel(connection).findById(transaction.customerId).lean<Customer>().exec();
+  let customer = await customerModel(connection).findById(transaction.customerId).lean<Customer>().exec();
+  if (customer && (!customer.lastTransactionAt || customer.lastTransactionAt < transaction.at)) {
+    // The request that stored it died before updating the customer: finish that now.
+    await customerModel(connection).updateOne({ _id: customer._id }, { $max: { lastTransactionAt: transaction.at } });
+    customer = (await recomputeCustomerValue(connection, customer._id, new Date())) as Customer;
+  }
   return customer ? { transaction, customer, duplicate: true } : null;
 }
