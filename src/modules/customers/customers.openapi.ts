@@ -47,7 +47,7 @@ export const customersApiDescription: ApiModuleDescription = {
       operationId: 'reportChurnEvent',
       summary: 'Report a churned customer',
       description:
-        'A cancellation, or no purchase for the inactivity window. An unknown customer is created when a name or an e-mail is given (otherwise 404). Idempotent by `eventId`. A churned customer with an e-mail and consent is sent the exit survey.',
+        'A cancellation, or no purchase for the inactivity window. An unknown customer is created when a name or an e-mail is given (otherwise 404). Idempotent by `eventId`: sending a report again after a failed attempt (e.g. a 503) finishes what that attempt left undone; while that attempt may still be running (its first 5 seconds) a copy is answered 409 `report_in_progress`. A churned customer with an e-mail and consent is sent the exit survey.',
       scope: 'events:write',
       body: {
         schema: churnEventSchema,
@@ -61,7 +61,7 @@ export const customersApiDescription: ApiModuleDescription = {
         },
       },
       responses: { 201: { ...reportOutcomes[201], example: reportExample() }, 200: reportOutcomes[200] },
-      errors: [404],
+      errors: [404, 409],
     },
     {
       method: 'post',

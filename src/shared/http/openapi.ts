@@ -6,7 +6,7 @@
  *
  * Every operation gets the API-key security (with its scope) and the shared error responses it
  * can answer: 400 when it takes input, 401, 403 when it needs a scope, 413 when it takes a body,
- * 500, plus the 404 and 409 its description lists.
+ * 500, 503 (the database is unreachable for the moment), plus the 404 and 409 its description lists.
  */
 import { z } from 'zod';
 import type { ApiScope } from '../auth/api-scopes';
@@ -98,7 +98,7 @@ const securitySchemes = {
   [headerScheme]: { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same API key in an `X-API-Key` header, for clients that cannot set Authorization.' },
 };
 
-type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500;
+type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503;
 
 const errorResponseNames: Record<ErrorStatus, string> = {
   400: 'BadRequest',
@@ -108,6 +108,7 @@ const errorResponseNames: Record<ErrorStatus, string> = {
   409: 'Conflict',
   413: 'PayloadTooLarge',
   500: 'InternalError',
+  503: 'DatabaseUnavailable',
 };
 
 const errorResponses = Object.fromEntries(
@@ -120,6 +121,7 @@ const errorResponses = Object.fromEntries(
       [409, "The request conflicts with the record's current state.", 'conflict', 'Only a churned customer can come back; this one is active.', [{ field: 'customer', reason: 'status is active' }]],
       [413, 'The request body is larger than 100 kB.', 'payload_too_large', 'The request body is too large.', null],
       [500, 'Something failed on our side; the message is generic and the details are logged.', 'internal_error', 'Something went wrong on our side. Please try again later.', null],
+      [503, 'The database cannot be reached for the moment (an outage or a restart); send the request again after `Retry-After` seconds.', 'database_unavailable', 'The database cannot be reached at the moment. Please try again shortly.', null],
     ] as const
   ).map(([status, description, code, message, details]) => [
     errorResponseNames[status],
@@ -212,7 +214,7 @@ function errorStatusesOf(operation: ApiOperation): ErrorStatus[] {
   const takesInput = operation.body || operation.query || operation.pathParams;
   const statuses: ErrorStatus[] = [...(takesInput ? [400 as const] : []), 401, ...(operation.scope ? [403 as const] : []), ...(operation.errors ?? [])];
   if (operation.body) statuses.push(413);
-  statuses.push(500);
+  statuses.push(500, 503);
   return [...new Set(statuses)].sort((a, b) => a - b);
 }
 
