@@ -4,10 +4,11 @@
  * own output on stdout stays clean.
  */
 import pino from 'pino';
-import type { Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { environmentWithDotEnv, loadConfig, type Config } from '../config';
 import { ensureIndexes } from '../models';
-import { connectDatabase } from '../shared/db/connection';
+import { configureMongoose, connectDatabase, embeddedDbPath, type Database } from '../shared/db/connection';
+import { runningEmbeddedServer } from '../shared/db/embedded';
 import { createLogger, type Logger } from '../shared/logging';
 
 export interface CliContext {
@@ -35,6 +36,31 @@ export async function withDatabase<T>(work: (context: CliContext) => Promise<T>)
   } finally {
     await database.close();
   }
+}
+
+/**
+ * For backup and restore: the database as it is (no index build). With the embedded database,
+ * while the app runs on the data folder this reaches the app's own server (`runningAppPid` is
+ * then its process); otherwise it opens the folder itself, as `withDatabase` does.
+ */
+export async function withDatabaseAsItIs<T>(work: (context: CliContext & { runningAppPid?: number }) => Promise<T>): Promise<T> {
+  const config = loadConfig(environmentWithDotEnv(), []);
+  const logger = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, destination: pino.destination(2) });
+  const running = config.db.uri === undefined ? runningEmbeddedServer(embeddedDbPath(config)) : undefined;
+  const database = running ? await connectToRunning(running.uri, config.db.name) : await connectDatabase(config, logger).catch((error: unknown) => {
+    throw explainConnectionFailure(error, config);
+  });
+  try {
+    return await work({ config, logger, connection: database.connection, runningAppPid: running?.pid });
+  } finally {
+    await database.close();
+  }
+}
+
+async function connectToRunning(uri: string, dbName: string): Promise<Database> {
+  configureMongoose();
+  const connection = await mongoose.createConnection(uri, { dbName, serverSelectionTimeoutMS: 10_000 }).asPromise();
+  return { connection, close: () => connection.close() };
 }
 
 /** The embedded database allows one process per data folder: say what to do instead. */

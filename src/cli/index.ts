@@ -6,10 +6,12 @@ import type { CliCommand } from './types';
 
 /** Every command, by the words that select it (e.g. "user create", "import customers"). */
 const commands: Record<string, () => Promise<CliCommand>> = {
+  backup: async () => (require('./commands/backup') as typeof import('./commands/backup')).backupCommand,
   classify: async () => (require('./commands/classify') as typeof import('./commands/classify')).classifyCommand,
   demo: async () => (require('./commands/demo') as typeof import('./commands/demo')).demoCommand,
   'import customers': async () => (require('./commands/import-customers') as typeof import('./commands/import-customers')).importCustomersCommand,
   metrics: async () => (require('./commands/metrics') as typeof import('./commands/metrics')).metricsCommand,
+  restore: async () => (require('./commands/restore') as typeof import('./commands/restore')).restoreCommand,
   'user create': async () => (require('./commands/user-create') as typeof import('./commands/user-create')).userCreateCommand,
   'value settings': async () => (require('./commands/value-settings') as typeof import('./commands/value-settings')).valueSettingsCommand,
 };

@@ -9,6 +9,7 @@ import { CursorRegistry } from './cursors';
 import { commandNotFound, toCommandError } from './errors';
 import type { Journal } from './journal';
 import { adminCommands } from './commands-admin';
+import { backupCommands } from './commands-backup';
 import { readCommands } from './commands-read';
 import { writeCommands } from './commands-write';
 
@@ -44,7 +45,7 @@ export class Engine {
     private readonly journal: Journal | null,
     private readonly warn: (message: string, details?: Record<string, unknown>) => void,
   ) {
-    for (const group of [handshakeCommands, adminCommands, readCommands, writeCommands]) {
+    for (const group of [handshakeCommands, adminCommands, readCommands, writeCommands, backupCommands]) {
       for (const [name, handler] of Object.entries(group)) this.handlers.set(name.toLowerCase(), handler);
     }
   }

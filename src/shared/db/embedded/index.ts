@@ -25,4 +25,4 @@ export interface EmbeddedMongo {
   close(): Promise<void>;
 }
 
-export { startEmbeddedMongo } from './server';
+export { runningEmbeddedServer, startEmbeddedMongo } from './server';

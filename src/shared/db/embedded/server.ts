@@ -17,6 +17,9 @@ const TTL_SWEEP_MS = 1000;
 const SYNC_MS = 1000;
 const COMPACT_CHECK_MS = 30_000;
 const COMPACT_AT_BYTES = 64 * 1024 * 1024;
+/** Beside the journal: the pid of the process that owns the folder, and the address it serves on. */
+const LOCK_FILE = 'embedded.lock';
+const ADDRESS_FILE = 'embedded.address';
 
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
@@ -72,6 +75,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
   for (const timer of timers) timer.unref();
 
   const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}/`;
+  const withdrawAddress = dbPath ? publishAddress(dbPath, uri) : () => undefined;
   log('info', `embedded database listening on ${host}:${port}`, { dataDirectory: dbPath ?? '(memory only)' });
 
   let closing: Promise<void> | null = null;
@@ -90,6 +94,7 @@ export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Pr
           safely(log, 'compaction', () => journal!.compact(engine.catalog.snapshot()));
           journal.close();
         }
+        withdrawAddress();
         releaseLock();
         log('info', 'embedded database closed', { port });
       })();
@@ -150,10 +155,34 @@ function sweepExpired(engine: Engine, journal: Journal | null, log: NonNullable<
   });
 }
 
+/**
+ * The embedded server that another live process (the app, `npm run db`) runs on a data folder:
+ * its pid and address, so a command such as `backup` can reach it instead of opening the folder.
+ */
+export function runningEmbeddedServer(dbPath: string): { pid: number; uri: string } | undefined {
+  let pid: number;
+  let uri: string;
+  try {
+    pid = Number(fs.readFileSync(path.join(dbPath, LOCK_FILE), 'utf8'));
+    uri = fs.readFileSync(path.join(dbPath, ADDRESS_FILE), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+  if (!pid || pid === process.pid || !isAlive(pid) || !uri.startsWith('mongodb://')) return undefined;
+  return { pid, uri };
+}
+
+/** Writes the address beside the lock; the returned function removes it again. */
+function publishAddress(dbPath: string, uri: string): () => void {
+  const file = path.join(dbPath, ADDRESS_FILE);
+  fs.writeFileSync(file, `${uri}\n`);
+  return () => fs.rmSync(file, { force: true });
+}
+
 /** One process per data folder: a second one would interleave journal writes. */
 function acquireLock(dbPath: string): () => void {
   fs.mkdirSync(dbPath, { recursive: true });
-  const lockFile = path.join(dbPath, 'embedded.lock');
+  const lockFile = path.join(dbPath, LOCK_FILE);
   try {
     const holder = Number(fs.readFileSync(lockFile, 'utf8'));
     if (holder && holder !== process.pid && isAlive(holder)) {
