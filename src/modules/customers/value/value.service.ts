@@ -138,7 +138,8 @@ export async function refreshQuantileTierCuts(connection: Connection, settings: 
     clvs.push(customerLifetimeValue((customer as Pick<Customer, 'revenue'>).revenue ?? {}, settings.clv));
   }
   const cuts = quantileTierCuts(clvs, settings.tiers.quantiles);
-  await saveQuantileTierCuts(connection, cuts, now);
+  // No customers, no cuts: nothing to keep (storing null rewrote the settings on every call until the first customer).
+  if (cuts) await saveQuantileTierCuts(connection, cuts, now);
   return cuts;
 }
 
