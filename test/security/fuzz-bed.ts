@@ -16,6 +16,9 @@ import { Router, type Express } from 'express';
 import mongoose, { type Connection } from 'mongoose';
 import type { CommandStartedEvent, CommandSucceededEvent, Document } from 'mongodb';
 import { createApp } from '../../src/app';
+import { seedTaxonomy } from '../../src/modules/classification/taxonomy.service';
+import { loadValueContext } from '../../src/modules/customers/value/value.service';
+import { ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
 import { routeTableOf, type RouteDeclaration } from '../../src/shared/auth';
 import { createLogger } from '../../src/shared/logging';
 import { testConfig } from '../helpers/app';
@@ -79,6 +82,7 @@ export interface FuzzBed {
 export async function startFuzzBed(options: { env?: Record<string, string> } = {}): Promise<FuzzBed> {
   const db = await createTestDatabase();
   const connection = await mongoose.createConnection(db.uri, { dbName: db.dbName, monitorCommands: true }).asPromise();
+  await settleAsAfterStartUp(connection);
   const writes = watchWrites(connection);
   const config = testConfig(options.env);
   // The job dashboard's place is taken by a stand-in: its guard is fuzzed, not agendash.
@@ -154,6 +158,17 @@ export class Tally {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The state of an installation that has been running: the default survey and cause taxonomy
+ * exist and the value model's tier cuts are computed. Each is otherwise created on first use,
+ * a write that would land on whichever request comes first, refused or not.
+ */
+async function settleAsAfterStartUp(connection: Connection): Promise<void> {
+  await ensureDefaultSurvey(connection);
+  await seedTaxonomy(connection);
+  await loadValueContext(connection);
+}
+
 /** Collections whose writes are book-keeping rather than the request's effect (see the header). */
 function isBookKeeping(write: { command: string; collection: string }): boolean {
   return write.collection === 'sessions' || (write.collection === 'apiKeys' && write.command === 'update');
@@ -164,34 +179,31 @@ const writeCommands = new Set(['insert', 'update', 'delete', 'findAndModify', 'f
 /** Records every acknowledged write that changed a document; `take` waits for commands in flight. */
 function watchWrites(connection: Connection) {
   const client = connection.getClient();
-  const pending = new Map<string, { command: string; collection: string }>();
-  let inFlight = 0;
+  // By request: a command started before the watch began only ends in it, and is ignored.
+  const inFlight = new Map<string, { command: string; collection: string; write: boolean }>();
   let seen: SeenWrite[] = [];
   const keyOf = (event: { requestId: number; address: string; connectionId?: string | number }) => `${event.address}/${String(event.connectionId)}/${event.requestId}`;
 
   client.on('commandStarted', (event: CommandStartedEvent) => {
-    inFlight++;
-    if (writeCommands.has(event.commandName)) pending.set(keyOf(event), { command: event.commandName, collection: String(event.command[event.commandName]) });
+    inFlight.set(keyOf(event), { command: event.commandName, collection: String(event.command[event.commandName]), write: writeCommands.has(event.commandName) });
   });
   client.on('commandSucceeded', (event: CommandSucceededEvent) => {
-    inFlight--;
-    const started = pending.get(keyOf(event));
-    if (!started) return;
-    pending.delete(keyOf(event));
+    const started = inFlight.get(keyOf(event));
+    inFlight.delete(keyOf(event));
+    if (!started?.write) return;
     const changed = documentsChanged(started.command, event.reply as Document);
-    if (changed > 0 && !isBookKeeping(started)) seen.push({ ...started, changed });
+    if (changed > 0 && !isBookKeeping(started)) seen.push({ command: started.command, collection: started.collection, changed });
   });
-  client.on('commandFailed', (event) => {
-    inFlight--;
-    pending.delete(keyOf(event));
-  });
+  client.on('commandFailed', (event) => inFlight.delete(keyOf(event)));
 
   return {
     /** Waits until the app's commands settle (a few quiet turns), then hands over what was written. */
     async take(): Promise<SeenWrite[]> {
+      const deadline = Date.now() + 10_000;
       for (let quiet = 0; quiet < 3; ) {
         await new Promise((resolve) => setImmediate(resolve));
-        quiet = inFlight === 0 ? quiet + 1 : 0;
+        quiet = inFlight.size === 0 ? quiet + 1 : 0;
+        if (Date.now() > deadline) throw new Error(`database commands still running after 10 s: ${JSON.stringify([...inFlight.values()])}`);
       }
       const taken = seen;
       seen = [];

@@ -75,6 +75,24 @@ describe('bodies over the limit', () => {
   }, 30_000);
 });
 
+describe('uploads cut short', () => {
+  const part = '--cut\r\nContent-Disposition: form-data; name="file"; filename="c.csv"\r\nContent-Type: text/csv\r\n\r\nexternal_id\nx-1\n';
+  it.each([
+    ['ends in the middle of the file', 'multipart/form-data; boundary=cut', part],
+    ['has no boundary in its content type', 'multipart/form-data', `${part}\r\n--cut--\r\n`],
+  ])('when an upload %s, then the import form says it did not arrive complete (400; found by fuzzing: a 500)', async (_label, contentType, body) => {
+    const answer = await bed.probe('upload cut short', {
+      method: 'POST',
+      path: '/customers/import',
+      headers: { cookie: admin.cookie(), 'x-csrf-token': await admin.csrfToken(), 'content-type': contentType, accept: 'text/html' },
+      body,
+    });
+
+    expect(answer.status).toBe(400);
+    expect(answer.text).toContain('The upload did not arrive complete.');
+  });
+});
+
 describe('content types a route does not take', () => {
   it.each([
     ['text/plain', JSON.stringify(churnEvent('Ada'))],

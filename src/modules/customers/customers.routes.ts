@@ -104,6 +104,9 @@ const csvTypes = new Set(['text/csv', 'application/csv', 'text/plain', 'applicat
 
 function problemWithUpload(uploadError: unknown, file: Express.Multer.File | undefined): string | undefined {
   if (uploadError instanceof multer.MulterError) return uploadError.code === 'LIMIT_FILE_SIZE' ? tooLarge : 'customers:import.error.noFile';
+  // The multipart parser's own errors ("Unexpected end of form", "Boundary not found") mean the
+  // upload arrived cut short or malformed: the sender's problem. A file-system error is ours.
+  if (uploadError instanceof Error && (uploadError as NodeJS.ErrnoException).syscall === undefined) return 'customers:import.error.incomplete';
   if (uploadError) throw uploadError;
   if (!file || file.originalname === '') return 'customers:import.error.noFile';
   if (path.extname(file.originalname).toLowerCase() !== '.csv' || !csvTypes.has(file.mimetype)) return 'customers:import.error.notCsv';
