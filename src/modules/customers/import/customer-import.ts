@@ -9,7 +9,7 @@
  * the mapping's columns is refused before anything is written.
  */
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { Connection } from 'mongoose';
 import { AppError } from '../../../shared/errors';
 import { classifyImportedReasons } from '../../classification/customer-classification.service';
@@ -177,10 +177,8 @@ function guardAgainstBinary(input: Readable, parser: ReturnType<typeof csvParser
 
 function asFileError(error: unknown): unknown {
   if (error instanceof AppError) return error;
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string' && code.startsWith('CSV_')) {
-    return new ImportFileError(`The file could not be read as CSV: ${(error as Error).message}`);
-  }
+  // By class, not by code: csv-parse names one error INVALID_OPENING_QUOTE, without the CSV_ prefix.
+  if (error instanceof CsvError) return new ImportFileError(`The file could not be read as CSV: ${error.message}`);
   return error;
 }
 
