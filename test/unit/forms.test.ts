@@ -16,7 +16,7 @@ describe('the values shown again', () => {
 
     expect(values).toEqual({ tags: ['a'], ok: 'kept' });
     expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
-    const render = createViewEngine().handlebars.compile('{{values.name}}|{{values.ok}}');
+    const render = createViewEngine().handlebars.compile('{{values.name}}|{{values.ok}}', {});
     expect(render({ values })).toBe('|kept');
   });
 });
