@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { createApiKey } from '../../src/modules/accounts/accounts.service';
 import { apiScopes, type RouteDeclaration } from '../../src/shared/auth';
-import { chosenForFuzzing, fuzzesEveryRoute, fuzzRuns, fuzzSettings, fuzzShares, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
+import { chosenForFuzzing, fuzzesEveryRoute, fuzzRuns, fuzzSettings, fuzzShares, fuzzTimeoutMs, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
 import { hostileJsonBody, hostilePathParam, hostileQuery } from './hostile-values';
 import { seedCustomers } from './seed';
 
@@ -47,7 +47,7 @@ test('when every API endpoint gets hostile input, then none answers 5xx and a re
 
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   if (fuzzesEveryRoute) expect(bed.tally.total).toBeGreaterThanOrEqual(fuzzRuns * fuzzShares.api);
-}, 120_000);
+}, fuzzTimeoutMs);
 
 // ---------------------------------------------------------------------------------------------
 

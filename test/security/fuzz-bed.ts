@@ -38,6 +38,9 @@ export function fuzzSettings(runs: number) {
   return { numRuns: runs, endOnFailure: true, ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}) };
 }
 
+/** Time for one fuzz test: generous for the default, growing with FUZZ_RUNS (about 20 ms an input on a loaded machine). */
+export const fuzzTimeoutMs = Math.max(180_000, fuzzRuns * 20);
+
 /** The share of `fuzzRuns` each fuzz test file takes (they add up to 1). */
 export const fuzzShares = { api: 0.4, forms: 0.2, import: 0.08, survey: 0.32 } as const;
 

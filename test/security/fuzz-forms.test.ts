@@ -16,7 +16,7 @@ import { examplePathOf, type RouteDeclaration } from '../../src/shared/auth';
 import { createStaff, signIn } from '../helpers/auth';
 import { formFieldsOf } from '../helpers/html-form';
 import { draft } from '../integration/campaigns/support';
-import { chosenForFuzzing, fuzzesEveryRoute, fuzzRuns, fuzzSettings, fuzzShares, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
+import { chosenForFuzzing, fuzzesEveryRoute, fuzzRuns, fuzzSettings, fuzzShares, fuzzTimeoutMs, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
 import { formBody, hostileFormFields, hostileJsonBody, hostilePathParam, hostileQuery } from './hostile-values';
 import { seedCustomers } from './seed';
 
@@ -77,7 +77,7 @@ test('when every staff form gets hostile input, then none answers 5xx and a refu
 
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   if (fuzzesEveryRoute) expect(bed.tally.total).toBeGreaterThanOrEqual(fuzzRuns * fuzzShares.forms);
-}, 180_000);
+}, fuzzTimeoutMs);
 
 // ---------------------------------------------------------------------------------------------
 

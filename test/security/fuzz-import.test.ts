@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { createStaff, signIn } from '../helpers/auth';
-import { fuzzRuns, fuzzSettings, fuzzShares, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
+import { fuzzRuns, fuzzSettings, fuzzShares, fuzzTimeoutMs, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
 import { hostileString } from './hostile-values';
 
 const generic = ['external_id', 'name', 'email', 'phone', 'company', 'locale', 'timezone', 'plan', 'signup_date', 'status', 'churned_at', 'churn_type', 'cause', 'cause_reason', 'monthly_revenue', 'total_revenue', 'cost_to_serve', 'tenure_months', 'email_consent', 'tags'];
@@ -47,7 +47,7 @@ test('when the CSV import gets hostile uploads, then none answers 5xx, a refused
   const places = [os.tmpdir(), path.dirname(os.tmpdir()), '/', process.cwd(), path.dirname(process.cwd())];
   expect(places.filter((place) => existsSync(path.join(place, `${escapeMarker}.csv`)))).toEqual([]);
   expect(bed.tally.total).toBeGreaterThanOrEqual(runs);
-}, 120_000);
+}, fuzzTimeoutMs);
 
 // ---------------------------------------------------------------------------------------------
 

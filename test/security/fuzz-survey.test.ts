@@ -10,7 +10,7 @@ import { invitationModel } from '../../src/modules/surveys/invitation.model';
 import { inviteCustomer } from '../../src/modules/surveys/invitations.service';
 import { responseModel } from '../../src/modules/surveys/response.model';
 import { newLinkToken } from '../../src/shared/security/tokens';
-import { fuzzRuns, fuzzSettings, fuzzShares, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
+import { fuzzRuns, fuzzSettings, fuzzShares, fuzzTimeoutMs, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
 import { formBody, hostileFormFields, hostileString, malformedEscapes } from './hostile-values';
 import { seedCustomers } from './seed';
 
@@ -55,7 +55,7 @@ test('when the survey page gets hostile answers, then none answers 5xx, a refuse
 
   expect(await responseModel(bed.connection).countDocuments()).toBe(usedTokens.length);
   expect(bed.tally.total).toBeGreaterThanOrEqual(runs);
-}, 120_000);
+}, fuzzTimeoutMs);
 
 // ---------------------------------------------------------------------------------------------
 
