@@ -55,7 +55,7 @@ import type { StaffRole, StaffUser } from './shared/auth/staff-user';
 import { staffRoles } from './shared/auth/staff-user';
 import { AppError, createErrorHandler, notFoundHandler } from './shared/errors';
 import { csrfProtection } from './shared/http/csrf';
-import { mountPathAware } from './shared/http/mount-path';
+import { followMountPath } from './shared/http/mount-path';
 import { pageNotice } from './shared/http/notice';
 import { securityHeaders } from './shared/http/security';
 import { selectLocale } from './shared/i18n';
@@ -96,6 +96,10 @@ export interface ChurnPlugin {
   startJobs(options?: { agenda?: Agenda }): Promise<void>;
   /** Lets running jobs finish and stops ours (a host's agenda is left to the host). */
   stopJobs(): Promise<void>;
+  /** Stops our jobs and closes what the plugin opened itself (its SMTP pool); the connection stays the host's. */
+  close(): Promise<void>;
+  /** Queues one of our jobs to run now (e.g. `surveys.dispatch` after a bulk change); needs startJobs first. */
+  runJobNow(name: string, payload?: object): Promise<string>;
 }
 
 /** Builds the plugin; resolves once our indexes and the default survey exist. */
@@ -112,10 +116,14 @@ export async function createChurnPlugin(options: ChurnPluginOptions): Promise<Ch
 
   let scheduler: Scheduler | undefined;
   const jobQueue = {
-    now(name: string, payload: unknown): Promise<string> {
+    async now(name: string, payload: unknown): Promise<string> {
       if (!scheduler) throw new AppError('jobs_not_started', 'Background jobs are not running (the host has not called startJobs()).', { httpStatus: 503 });
       return scheduler.now(name, payload);
     },
+  };
+  const stopJobs = async () => {
+    await scheduler?.stop();
+    scheduler = undefined;
   };
   const directory = hostStaffDirectory(connection);
   const routers = buildChurnRouters({
@@ -147,9 +155,11 @@ export async function createChurnPlugin(options: ChurnPluginOptions): Promise<Ch
       });
       await startWorker(scheduler);
     },
-    async stopJobs() {
-      await scheduler?.stop();
-      scheduler = undefined;
+    stopJobs,
+    runJobNow: (name, payload = {}) => jobQueue.now(name, payload),
+    async close() {
+      await stopJobs();
+      if (!options.mailer) mailer.close();
     },
   };
 }
@@ -206,7 +216,7 @@ export function buildChurnRouters(deps: ChurnRouterDependencies): Pick<ChurnPlug
 
   const router = subApp(deps);
   router.locals.hostManagesStaff = staffSignIn.hostManaged === true;
-  router.use(...(staffSignIn.before ?? []));
+  for (const step of staffSignIn.before ?? []) router.use(step);
   if (staffSignIn.identify) router.use(staffSignIn.identify);
   router.use(selectLocale({ secureCookies: config.accounts.secureCookies }));
   router.use(csrfProtection(), staffViewLocals(), pageNotice());
@@ -244,7 +254,7 @@ function subApp({ config, viewsOverrideDir }: ChurnRouterDependencies): Express 
   app.locals.mailGoesToOutbox = config.mail.smtpUrl === undefined;
   // Our pages carry our strict CSP wherever they are mounted.
   app.use(securityHeaders());
-  app.use(mountPathAware());
+  followMountPath(app);
   const assetCaching = { maxAge: config.env === 'production' ? '1d' : 0, index: false };
   app.use('/assets/vendor/chart.js', express.static(chartJsDistDir, assetCaching));
   app.use('/assets', express.static(assetsDir, assetCaching));
