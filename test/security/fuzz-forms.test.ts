@@ -17,7 +17,7 @@ import { createStaff, signIn } from '../helpers/auth';
 import { formFieldsOf } from '../helpers/html-form';
 import { draft } from '../integration/campaigns/support';
 import { chosenForFuzzing, fuzzesEveryRoute, fuzzRuns, fuzzSettings, fuzzShares, fuzzTimeoutMs, startFuzzBed, type FuzzBed, type FuzzRequest } from './fuzz-bed';
-import { formBody, hostileFormFields, hostileJsonBody, hostilePathParam, hostileQuery } from './hostile-values';
+import { formBody, hostileFormFields, hostileJsonBody, hostilePathParam, hostileQuery, operatorSweep } from './hostile-values';
 import { seedCustomers } from './seed';
 
 /** Signing out ends the fuzzer's own session; it is covered by the CSRF tests instead. */
@@ -66,13 +66,14 @@ test('when every staff form gets hostile input, then none answers 5xx and a refu
 
   for (const route of routes) {
     const runs = Math.ceil((fuzzRuns * fuzzShares.forms * weightOf(route)) / totalWeight);
-    await fc.assert(
-      fc.asyncProperty(requestFor(route), async (request) => {
-        const answer = await bed.probe(`${route.method.toUpperCase()} ${route.path}`, request);
-        keepSession(answer.headers['set-cookie']);
-      }),
-      fuzzSettings(runs),
-    );
+    const check = async (request: FuzzRequest) => {
+      const answer = await bed.probe(`${route.method.toUpperCase()} ${route.path}`, request);
+      keepSession(answer.headers['set-cookie']);
+    };
+    // First an operator in every field of the form the page draws (sent as JSON), then random inputs.
+    const sweep = operatorSweepOf(route);
+    for (const request of sweep) await check(request);
+    await fc.assert(fc.asyncProperty(requestFor(route), check), fuzzSettings(Math.max(10, runs - sweep.length)));
   }
 
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -98,6 +99,15 @@ function requestFor(route: RouteDeclaration): fc.Arbitrary<FuzzRequest> {
     headers: { ...headers, accept, 'content-type': content.type },
     body: content.body,
   }));
+}
+
+/** The page's form for the route as JSON, each field in turn an operator (one per field, the operators taking turns). */
+function operatorSweepOf(route: RouteDeclaration): FuzzRequest[] {
+  const valid = route.method === 'get' ? undefined : validFormOf(route);
+  if (!valid) return [];
+  const asJson = Object.fromEntries(Object.entries(valid.fields).map(([name, values]) => [name, values.length === 1 ? values[0] : values]));
+  const headers = { cookie: session.cookie, 'x-csrf-token': session.csrf, accept: 'text/html', 'content-type': 'application/json' };
+  return operatorSweep(asJson, { rotate: true }).map((json) => ({ method: route.method.toUpperCase(), path: valid.action, headers, body: JSON.stringify(json) }));
 }
 
 /** The route's path with each parameter a known record's id or something hostile. */

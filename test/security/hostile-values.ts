@@ -101,6 +101,25 @@ export function mutationsOf(baseline: Record<string, unknown>): fc.Arbitrary<unk
   });
 }
 
+/** The operators the sweep puts in every field: comparison, JavaScript, regex, and prototype pollution. */
+export const sweepOperators: readonly unknown[] = [{ $gt: '' }, { $ne: null }, { $where: 'sleep(100) || true' }, { $regex: '.*' }, { $exists: true }, JSON.parse('{"__proto__": {"polluted": "yes"}}') as unknown];
+
+/**
+ * Copies of `baseline` with one field (at any depth) replaced by an operator: every operator in
+ * every field, or with `rotate`, one operator per field taking turns (for routes with few inputs).
+ */
+export function operatorSweep(baseline: Record<string, unknown>, options: { rotate?: boolean } = {}): unknown[] {
+  const places = placesIn(baseline).filter((place) => place.length > 0);
+  return places.flatMap((place, index) => {
+    const operators = options.rotate ? [sweepOperators[index % sweepOperators.length]] : sweepOperators;
+    return operators.map((operator) => {
+      const body = structuredClone(baseline);
+      apply(body, place, 'replace', '', operator);
+      return body;
+    });
+  });
+}
+
 /** Form fields (as a browser posts them) with hostile changes: values, repeats, removed and odd-named fields. */
 export function hostileFormFields(baseline: Record<string, string[]>): fc.Arbitrary<Record<string, string[]>> {
   const names = Object.keys(baseline);
