@@ -115,6 +115,8 @@ export async function startFuzzBed(options: { env?: Record<string, string> } = {
       const answer = await send(request);
       tally.count(target, answer.status, performance.now() - started);
       if (answer.status >= 500) throw new Error(`${target}: HTTP ${answer.status} for ${summaryOf(request)}\n${answer.text.slice(0, 300)}\n${lastStack(loggedErrors)}`);
+      // An accepted request may start work of its own after answering (event handlers): let it begin, so it is not blamed on the next input.
+      if (answer.status < 400) await new Promise((resolve) => setTimeout(resolve, 2));
       const written = await writes.take();
       if (answer.status >= 400 && written.length > 0) {
         throw new Error(`${target}: HTTP ${answer.status} but wrote ${JSON.stringify(written)} for ${summaryOf(request)}`);
