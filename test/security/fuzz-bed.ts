@@ -3,8 +3,9 @@
  * watch on every write the app makes, and a tally of outcomes per target.
  *
  *   const bed = await startFuzzBed();
- *   const answer = await bed.send({ method: 'POST', path: '/api/v1/churn-events', json: { … } });
- *   bed.check('POST /api/v1/churn-events', answer);   // never 5xx; a 4xx wrote nothing
+ *   // Throws on a 5xx, and on a 4xx that changed a document; counts the answer under its target.
+ *   const answer = await bed.probe('POST /api/v1/churn-events', { method: 'POST', path: '/api/v1/churn-events', json: { … } });
+ *   bed.tally.print('Hostile input on /api/v1');
  *
  * "Wrote nothing" is read from the driver's command monitoring on the app's own connection: a
  * rejected request may run queries, but no insert, update or delete of it may change a document.
@@ -140,7 +141,7 @@ export class Tally {
     const row = this.rows.get(target) ?? { inputs: 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, ms: 0 };
     row.inputs++;
     row.ms += ms;
-    row[`${Math.floor(status / 100)}xx` as '2xx'] = (row[`${Math.floor(status / 100)}xx` as '2xx'] ?? 0) + 1;
+    row[`${Math.floor(status / 100)}xx` as '2xx' | '3xx' | '4xx' | '5xx']++;
     this.rows.set(target, row);
   }
 
