@@ -122,9 +122,15 @@ function totalResponses(months: readonly ResponseFigures[]): ResponseFigures {
  * campaigns launched in the span; lift = that rate minus the holdout's, in percentage points.
  */
 async function campaignResults(connection: Connection, span: { start: Date; end: Date }, tier: ValueTier | undefined): Promise<DashboardFigures['campaigns']> {
+  // Campaigns first (a few documents), then their members through the (campaignId, customerId)
+  // index: matching members by date would read every member of every campaign.
+  const campaigns = await campaignModel(connection)
+    .aggregate<{ _id: Types.ObjectId; name: string }>([{ $match: { 'launch.startedAt': { $gte: span.start, $lt: span.end } } }, { $project: { name: 1 } }])
+    .exec();
+  if (campaigns.length === 0) return [];
   const rows = await memberModel(connection)
     .aggregate<{ _id: { campaignId: Types.ObjectId; holdout: boolean }; members: number; wonBack: number; revenue: number }>([
-      { $match: { createdAt: { $gte: span.start, $lt: span.end }, ...(tier ? { tier } : {}) } },
+      { $match: { campaignId: { $in: campaigns.map((campaign) => campaign._id) }, ...(tier ? { tier } : {}) } },
       {
         $group: {
           _id: { campaignId: '$campaignId', holdout: '$holdout' },
@@ -136,10 +142,6 @@ async function campaignResults(connection: Connection, span: { start: Date; end:
     ])
     .exec();
   const treated = rows.filter((row) => !row._id.holdout);
-  if (treated.length === 0) return [];
-  const campaigns = await campaignModel(connection)
-    .aggregate<{ _id: Types.ObjectId; name: string }>([{ $match: { _id: { $in: treated.map((row) => row._id.campaignId) } } }, { $project: { name: 1 } }])
-    .exec();
   const names = new Map(campaigns.map((campaign) => [String(campaign._id), campaign.name]));
   return treated
     .map((row) => {

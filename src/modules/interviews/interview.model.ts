@@ -82,6 +82,8 @@ const interviewSchema = new Schema<Interview>(
 );
 
 interviewSchema.index({ customerId: 1, heldOn: -1 });
+// The dashboard's competitors named in a period.
+interviewSchema.index({ heldOn: -1 });
 // Follow-up tasks due soon, for the success team's to-do list.
 interviewSchema.index({ 'followUp.dueOn': 1 }, { sparse: true });
 

@@ -90,7 +90,7 @@ export async function seedQuarter(connection: Connection): Promise<QuarterFixtur
   // Stored as the launch leaves them; written straight to the collections to set the launch date.
   const campaignName = `Spring win-back ${plan}`;
   const campaignId = new Types.ObjectId();
-  await campaignModel(connection).collection.insertOne({ _id: campaignId, name: campaignName, state: 'completed', createdAt: day('2025-02-01') });
+  await campaignModel(connection).collection.insertOne({ _id: campaignId, name: campaignName, state: 'completed', createdAt: day('2025-02-01'), launch: { startedAt: day('2025-02-05') } });
   const member = (holdout: boolean, wonBack?: { at: string; revenue: number }) => ({
     campaignId,
     customerId: new Types.ObjectId(),
