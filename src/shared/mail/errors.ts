@@ -19,13 +19,18 @@ export class MailDeliveryError extends Error {
     super(message);
   }
 
-  static from(error: unknown): MailDeliveryError {
+  /**
+   * `messageWritten`, when the sender knows it, says whether the message content reached the
+   * connection; otherwise the SMTP stage nodemailer names decides (it cannot tell a timeout
+   * after the message's last byte from one before the greeting).
+   */
+  static from(error: unknown, context: { messageWritten?: boolean } = {}): MailDeliveryError {
     if (error instanceof MailDeliveryError) return error;
     const details = error as { message?: string; responseCode?: number; code?: string; command?: string };
     const responseCode = typeof details.responseCode === 'number' ? details.responseCode : undefined;
     const permanent = responseCode !== undefined && responseCode >= 500 && responseCode < 600;
     const reason = details.message ?? String(error);
-    const ambiguous = responseCode === undefined && !beforeMessage.has(String(details.command ?? '').toUpperCase());
+    const ambiguous = responseCode === undefined && (context.messageWritten ?? !beforeMessage.has(String(details.command ?? '').toUpperCase()));
     return new MailDeliveryError(responseCode ? `SMTP ${responseCode}: ${reason}` : reason, permanent, responseCode, ambiguous);
   }
 }

@@ -51,14 +51,18 @@ export function createMailer(options: MailerOptions): Mailer {
 
 function smtpMailer(smtpUrl: string, options: MailerOptions): Mailer {
   const timeout = options.timeoutMs ?? 30_000;
+  const wire = new MessagesOnTheWire();
   const transport: Transporter = nodemailer.createTransport({
     ...smtpServerOf(smtpUrl),
     pool: true,
     maxConnections: 4,
+    // A connection closed before the greeting puts the message back in the pool's queue; without
+    // a limit, a server that closes every connection at once held the send forever.
+    maxRequeues: 2,
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-    getSocket: noDelaySocket,
+    getSocket: (socketOptions: SocketOptions, callback: SocketCallback) => noDelaySocket(socketOptions, callback, wire),
   } as nodemailer.TransportOptions);
   const domain = new URL(smtpUrl).hostname || 'localhost';
   return {
@@ -66,6 +70,7 @@ function smtpMailer(smtpUrl: string, options: MailerOptions): Mailer {
     from: options.from,
     async send(mail) {
       const messageId = mail.messageId ?? newMessageId(domain);
+      const handOver = wire.watch(messageId);
       try {
         await transport.sendMail({
           from: options.from,
@@ -77,7 +82,9 @@ function smtpMailer(smtpUrl: string, options: MailerOptions): Mailer {
           messageId,
         });
       } catch (error) {
-        throw MailDeliveryError.from(error);
+        throw MailDeliveryError.from(error, { messageWritten: handOver.seen() });
+      } finally {
+        handOver.done();
       }
       return { messageId, via: 'smtp' };
     },
@@ -128,21 +135,55 @@ function smtpServerOf(smtpUrl: string) {
   };
 }
 
+type SocketOptions = { host?: string; port?: number };
+type SocketCallback = (error: Error | null, result?: { connection: net.Socket }) => void;
+
 /**
  * SMTP is a conversation of small writes; with Nagle's algorithm on, the final "." of each
  * message waits for the server's delayed ACK (~40 ms), capping a connection near 25 messages/s.
- * nodemailer has no switch for it, but lets us hand it the socket.
+ * nodemailer has no switch for it, but lets us hand it the socket — which also lets us see
+ * which messages reached the wire (see MessagesOnTheWire).
  */
-function noDelaySocket(options: { host?: string; port?: number }, callback: (error: Error | null, result?: { connection: net.Socket }) => void): void {
+function noDelaySocket(options: SocketOptions, callback: SocketCallback, wire: MessagesOnTheWire): void {
   // A plain socket even for smtps://: nodemailer upgrades a given connection to TLS itself.
   const socket = net.connect(options.port ?? 587, options.host ?? 'localhost');
   socket.setNoDelay(true);
+  wire.observe(socket);
   const fail = (error: Error) => callback(error);
   socket.once('error', fail);
   socket.once('connect', () => {
     socket.off('error', fail);
     callback(null, { connection: socket });
   });
+}
+
+/**
+ * Which messages being sent have had their content written to a connection. nodemailer tags a
+ * timeout or a closed connection with the same stage ("CONN") whether it happened before the
+ * message or after its last byte, when the server may already have accepted it. A message
+ * whose Message-ID header went out may have been accepted; one whose header never left was not.
+ */
+class MessagesOnTheWire {
+  private readonly watched = new Map<string, boolean>();
+
+  watch(messageId: string): { seen(): boolean; done(): void } {
+    this.watched.set(messageId, false);
+    return { seen: () => this.watched.get(messageId) === true, done: () => this.watched.delete(messageId) };
+  }
+
+  observe(socket: net.Socket): void {
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    // The tail of the previous chunk, so a header split across two writes is still found.
+    let tail = '';
+    socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (this.watched.size > 0) {
+        const text = tail + (typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('latin1') : '');
+        for (const [messageId, seen] of this.watched) if (!seen && text.includes(messageId)) this.watched.set(messageId, true);
+        tail = text.slice(-256);
+      }
+      return write(chunk, ...rest);
+    }) as typeof socket.write;
+  }
 }
 
 /** A Message-ID for a message; pass a stable `key` to get the same id on every retry. */
