@@ -3,12 +3,16 @@
  * one while none is trained), the review threshold from the settings, and only the causes a
  * customer record can carry and the taxonomy has not retired.
  *
- * Loading a stored model means gunzipping and parsing it, so it is kept per connection and
- * version; each call checks the active version, the settings and the retired causes (three
- * small reads), so a rollback or a new threshold counts from the next comment on, in every
- * process.
+ * Every survey comment is classified, so the result is kept per connection: read again after
+ * 30 s, or at once after this process writes a model version, the settings or a cause (an admin
+ * page, the retraining job in the same process). A rollback, a new threshold or a retired cause
+ * made in another process (a separate worker) counts from at most 30 s later there.
+ *
+ * Reading checks the active version, the settings and the retired causes (three small reads);
+ * a stored model is only gunzipped and parsed again when its version changed.
  */
 import type { Connection } from 'mongoose';
+import { ReadCache } from '../../shared/db/read-cache';
 import { causeCodes, isCauseCode, type CauseCode } from '../customers/causes';
 import { builtInTextModel, classifierWithModel } from './built-in';
 import type { Classifier } from './classifier';
@@ -28,7 +32,18 @@ export interface ActiveClassifier {
   allowedCauses: ReadonlySet<CauseCode>;
 }
 
-export async function loadActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
+/** How long another process's change may go unseen here. */
+const activeClassifierTtlMs = 30_000;
+
+const activeClassifiers = new ReadCache<ActiveClassifier>({ ttlMs: activeClassifierTtlMs, dependsOn: ['ClassifierModel', 'ClassificationSettings', 'ChurnCause'] });
+
+export function loadActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
+  return activeClassifiers.get(connection, () => readActiveClassifier(connection));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function readActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
   const [active, settings, retired] = await Promise.all([
     classifierModelModel(connection).findOne({ active: true }, { version: 1, _id: 0 }).lean<{ version: number }>().exec(),
     loadClassificationSettings(connection),
@@ -38,7 +53,7 @@ export async function loadActiveClassifier(connection: Connection): Promise<Acti
   const retiredCodes = retired.map((cause) => cause.code).filter(isCauseCode).sort();
   const keyOf = (version: number | null) => `${version}|${settings.reviewThreshold}|${retiredCodes.join(',')}`;
 
-  const cached = cache.get(connection);
+  const cached = lastBuilt.get(connection);
   if (cached?.key === keyOf(modelVersion)) return cached.active;
 
   const model = await modelFor(connection, modelVersion, cached);
@@ -49,11 +64,9 @@ export async function loadActiveClassifier(connection: Connection): Promise<Acti
     settings,
     allowedCauses,
   };
-  cache.set(connection, { key: keyOf(model.version), active: built, model });
+  lastBuilt.set(connection, { key: keyOf(model.version), active: built, model });
   return built;
 }
-
-// ---------------------------------------------------------------------------------------------
 
 interface CachedClassifier {
   key: string;
@@ -61,7 +74,8 @@ interface CachedClassifier {
   model: { version: number | null; model: TextModel };
 }
 
-const cache = new WeakMap<Connection, CachedClassifier>();
+/** The classifier last built per connection, so an unchanged model is not parsed again. */
+const lastBuilt = new WeakMap<Connection, CachedClassifier>();
 
 /** The stored model of `version`, reusing the one already loaded; the built-in model for null. */
 async function modelFor(connection: Connection, version: number | null, cached: CachedClassifier | undefined): Promise<{ version: number | null; model: TextModel }> {

@@ -4,6 +4,7 @@
  * documents there under their own ids).
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { countWrites } from '../../shared/db/write-counter';
 import { classificationSettingsSchema, defaultClassificationSettings, type ClassificationSettings } from './classification-settings';
 import type { ReclassifySummary } from './reclassify.service';
 
@@ -19,6 +20,9 @@ const settingsSchema = new Schema<ClassificationSettingsDocument>(
   { _id: { type: String, required: true }, settings: Schema.Types.Mixed, lastReclassify: Schema.Types.Mixed },
   { collection: 'settings', versionKey: false },
 );
+
+// The active classifier is cached; a new review threshold must reach it at once.
+countWrites(settingsSchema, 'ClassificationSettings');
 
 function settingsModel(connection: Connection): Model<ClassificationSettingsDocument> {
   return (

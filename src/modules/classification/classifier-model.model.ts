@@ -5,6 +5,7 @@
  * capped at 16 MB.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { countWrites } from '../../shared/db/write-counter';
 
 export interface CauseF1 {
   cause: string;
@@ -49,6 +50,9 @@ const classifierModelSchema = new Schema<ClassifierModelVersion>(
   },
   { collection: 'classifierModels', versionKey: false },
 );
+
+// The active classifier is cached; an activation or rollback must reach it at once.
+countWrites(classifierModelSchema, 'ClassifierModel');
 
 export function classifierModelModel(connection: Connection): Model<ClassifierModelVersion> {
   return (

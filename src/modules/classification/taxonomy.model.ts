@@ -3,6 +3,7 @@
  * add and retire causes. A retired cause stays here so old records keep their label.
  */
 import { Schema, type Connection, type Model } from 'mongoose';
+import { countWrites } from '../../shared/db/write-counter';
 
 export type Recoverability = 'yes' | 'no' | 'sometimes' | 'unknown';
 
@@ -39,6 +40,9 @@ const causeSchema = new Schema<StoredCause>(
   },
   { collection: 'churnCauses', versionKey: false, timestamps: true },
 );
+
+// The active classifier is cached; a retired or restored cause must reach it at once.
+countWrites(causeSchema, 'ChurnCause');
 
 export function causeModel(connection: Connection): Model<StoredCause> {
   return (connection.models.ChurnCause as Model<StoredCause> | undefined) ?? connection.model<StoredCause>('ChurnCause', causeSchema);

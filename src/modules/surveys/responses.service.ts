@@ -9,14 +9,13 @@ import { hashLinkToken, looksLikeLinkToken } from '../../shared/security/tokens'
 import type { CauseCode } from '../customers/causes';
 import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
 import { customerEvents } from '../customers/domain-events';
-import { recordTimelineEvent } from '../customers/timeline.service';
+import { recordTimelineEvents, type NewTimelineEvent } from '../customers/timeline.service';
 import { invitationModel, type Invitation } from './invitation.model';
 import { responseModel, type Answer, type SurveyResponse } from './response.model';
 import { surveyEvents } from './domain-events';
 import type { Survey } from './survey.model';
 import { answersSchema } from './surveys.schemas';
 import { surveyVersion } from './surveys.service';
-import { recordSurveyEvent } from './timeline';
 
 /** A cause suggested from free text (the classifier plugs in here). */
 export type TextCauseClassifier = (text: string, locale: string) => Promise<TextCause | null>;
@@ -89,19 +88,33 @@ export async function submitResponse(connection: Connection, token: unknown, for
     if ((error as { code?: number }).code === 11000) return { state: 'answered', locale: invitation.locale };
     throw error;
   }
-  await invitationModel(connection).updateOne(
-    { _id: invitation._id },
-    { $set: { status: 'answered', answeredAt: now }, $unset: { nextMessageAt: 1, claimedAt: 1 } },
-  );
-  await customerModel(connection).updateOne({ _id: invitation.customerId }, { $set: { 'engagement.surveyAnsweredAt': now } });
-  await recordSurveyEvent(connection, invitation.customerId as Types.ObjectId, 'survey_answered', now, {
-    invitationId: String(invitation._id),
-    responseId: String(response._id),
-    cause: derivedCause?.code,
-  });
-  if (derivedCause) await setCauseFromSurvey(connection, invitation.customerId as Types.ObjectId, derivedCause, freeText(answers), now);
-  await surveyEvents(connection).emit('survey.responded', { response });
+  await recordAnswered(connection, invitation, response, derivedCause, freeText(answers), now);
   return { state: 'stored', response };
+}
+
+/**
+ * After the response is stored: the invitation is closed, the customer notes the answer (and the
+ * cause, where it applies), the timeline shows both, and then the answer is announced.
+ */
+async function recordAnswered(connection: Connection, invitation: Invitation, response: SurveyResponse, cause: DerivedCause | null, reason: string, now: Date): Promise<void> {
+  const customerId = invitation.customerId as Types.ObjectId;
+  // The stored response is the commit point: its unique index keeps one per invitation. The two
+  // writes after it touch different documents, neither reads what the other writes, and each
+  // ends the same whichever lands first, so they are sent together: a crash can leave either
+  // undone, as it could leave the later one undone when they ran one after the other.
+  const [, noted] = await Promise.all([
+    invitationModel(connection).updateOne({ _id: invitation._id }, { $set: { status: 'answered', answeredAt: now }, $unset: { nextMessageAt: 1, claimedAt: 1 } }),
+    noteAnswerOnCustomer(connection, customerId, cause, reason, now),
+  ]);
+  const events: NewTimelineEvent[] = [
+    { customerId, type: 'survey_answered', at: now, origin: 'surveys', data: { invitationId: String(invitation._id), responseId: String(response._id), cause: cause?.code } },
+  ];
+  if (noted.causeSet && cause) {
+    events.push({ customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source: causeSource(cause) } });
+  }
+  await recordTimelineEvents(connection, events);
+  if (noted.causeSet && noted.customer) await customerEvents(connection).emit('customer.classified', { customer: noted.customer });
+  await surveyEvents(connection).emit('survey.responded', { response, customer: noted.customer });
 }
 
 /**
@@ -173,33 +186,41 @@ function freeText(answers: Answer[]): string {
     .join('\n');
 }
 
-/** Sets the survey's cause on the customer, unless staff or an interview already set one. */
-async function setCauseFromSurvey(connection: Connection, customerId: Types.ObjectId, cause: DerivedCause, reason: string, now: Date): Promise<void> {
-  // A cause read from the customer's words by the classifier says so, with its explanation.
-  const source = cause.source === 'classifier' ? 'classifier' : 'survey';
-  const classified = source === 'classifier' ? { explanation: cause.explanation, needsReview: cause.needsReview || undefined, suggested: cause.suggested } : {};
-  const updated = await customerModel(connection)
-    .updateOne(
-      { _id: customerId, 'cause.source': trusted({ $nin: ['staff', 'interview'] }) },
-      {
-        $set: {
-          cause: {
-            code: cause.code,
-            secondary: cause.secondary,
-            confidence: cause.confidence,
-            source,
-            reason: reason.slice(0, 2000) || undefined,
-            setBy: source,
-            setAt: now,
-            ...classified,
-          },
-        },
-      },
-    )
-    .exec();
-  if (updated.matchedCount > 0) {
-    await recordTimelineEvent(connection, { customerId, type: 'cause_set', at: now, origin: 'surveys', data: { code: cause.code, secondary: cause.secondary, source } });
-    const customer = await customerModel(connection).findById(customerId).lean<Customer>().exec();
-    if (customer) await customerEvents(connection).emit('customer.classified', { customer });
+/**
+ * Notes on the customer that they answered and, unless staff or an interview already decided the
+ * cause, sets the one the answers suggest: a single write in the usual case, a second one when
+ * people decided the cause (or the answers named none). Returns the customer as stored after.
+ */
+async function noteAnswerOnCustomer(connection: Connection, customerId: Types.ObjectId, cause: DerivedCause | null, reason: string, now: Date): Promise<{ customer: Customer | null; causeSet: boolean }> {
+  const customers = customerModel(connection);
+  const answered = { 'engagement.surveyAnsweredAt': now };
+  if (cause) {
+    const withCause = await customers
+      .findOneAndUpdate({ _id: customerId, 'cause.source': trusted({ $nin: ['staff', 'interview'] }) }, { $set: { ...answered, cause: surveyCause(cause, reason, now) } }, { returnDocument: 'after' })
+      .lean<Customer>()
+      .exec();
+    if (withCause) return { customer: withCause, causeSet: true };
   }
+  const customer = await customers.findOneAndUpdate({ _id: customerId }, { $set: answered }, { returnDocument: 'after' }).lean<Customer>().exec();
+  return { customer, causeSet: false };
+}
+
+/** A cause read from the customer's words by the classifier says so, with its explanation. */
+function causeSource(cause: DerivedCause): 'classifier' | 'survey' {
+  return cause.source === 'classifier' ? 'classifier' : 'survey';
+}
+
+function surveyCause(cause: DerivedCause, reason: string, now: Date): ChurnCause {
+  const source = causeSource(cause);
+  const classified = source === 'classifier' ? { explanation: cause.explanation, needsReview: cause.needsReview || undefined, suggested: cause.suggested } : {};
+  return {
+    code: cause.code,
+    secondary: cause.secondary,
+    confidence: cause.confidence,
+    source,
+    reason: reason.slice(0, 2000) || undefined,
+    setBy: source,
+    setAt: now,
+    ...classified,
+  };
 }

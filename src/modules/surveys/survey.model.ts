@@ -5,6 +5,7 @@
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { causeCodes, type CauseCode } from '../customers/causes';
+import { countWrites } from '../../shared/db/write-counter';
 
 export const questionKinds = ['single', 'multiple', 'scale', 'text'] as const;
 export type QuestionKind = (typeof questionKinds)[number];
@@ -98,6 +99,9 @@ const surveySchema = new Schema<Survey>(
 
 surveySchema.index({ key: 1, version: 1 }, { unique: true });
 surveySchema.index({ key: 1, current: 1 });
+
+// Survey versions are cached; a removed one must be missed at once.
+countWrites(surveySchema, 'Survey');
 
 export function surveyModel(connection: Connection): Model<Survey> {
   return (connection.models.Survey as Model<Survey> | undefined) ?? connection.model<Survey>('Survey', surveySchema);

@@ -3,6 +3,7 @@
  * and saving an edit as a new version (responses keep the version they answered).
  */
 import { trusted, type Connection } from 'mongoose';
+import { writesTo } from '../../shared/db/write-counter';
 import { ValidationError } from '../../shared/errors';
 import { defaultExitSurvey } from './default-exit-survey';
 import { surveyModel, type Survey } from './survey.model';
@@ -23,9 +24,36 @@ export async function currentSurvey(connection: Connection, key: string = EXIT_S
   return surveyModel(connection).findOne({ key, current: true }).lean<Survey>().exec();
 }
 
-export async function surveyVersion(connection: Connection, key: string, version: number): Promise<Survey | null> {
-  return surveyModel(connection).findOne({ key, version }).lean<Survey>().exec();
+/**
+ * One version of a survey, as invitations name it. A saved version never changes (an edit makes
+ * a new one), so each is read once per process and shared by every request after: treat it as
+ * read-only. Only its `current` flag may be stale (ask `currentSurvey` for that); any survey
+ * write through this process reads again, so a removed version is missed at once.
+ */
+export function surveyVersion(connection: Connection, key: string, version: number): Promise<Survey | null> {
+  const writes = writesTo('Survey');
+  let known = versionsRead.get(connection);
+  if (known?.writes !== writes) {
+    known = { writes, versions: new Map() };
+    versionsRead.set(connection, known);
+  }
+  const id = `${key}@${version}`;
+  let survey = known.versions.get(id);
+  if (!survey) {
+    const versions = known.versions;
+    if (versions.size >= 100) versions.clear();
+    survey = surveyModel(connection).findOne({ key, version }).lean<Survey>().exec();
+    versions.set(id, survey);
+    // Not found or not read: asked again next time.
+    survey.then(
+      (found) => void (found || versions.delete(id)),
+      () => versions.delete(id),
+    );
+  }
+  return survey;
 }
+
+const versionsRead = new WeakMap<Connection, { writes: number; versions: Map<string, Promise<Survey | null>> }>();
 
 /** The current version of every survey, for the list page. */
 export async function listSurveys(connection: Connection): Promise<Survey[]> {

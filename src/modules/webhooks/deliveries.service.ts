@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { trusted, Types, type Connection } from 'mongoose';
+import { ReadCache } from '../../shared/db/read-cache';
 import { NotFoundError } from '../../shared/errors';
 import { testEventType, type DeliveredEventType, type WebhookEventType } from './event-types';
 import type { WebhookBody } from './payloads';
@@ -13,6 +14,7 @@ import { webhookEndpointModel, type WebhookEndpoint } from './webhook-endpoint.m
 
 /** Queues `type` with `data` for every enabled endpoint subscribed to it; returns how many. */
 export async function announceToWebhooks(connection: Connection, type: WebhookEventType, data: Record<string, unknown>, now = new Date()): Promise<number> {
+  if (!(await subscribedTypes.get(connection, () => readSubscribedTypes(connection))).has(type)) return 0;
   const endpoints = await webhookEndpointModel(connection).find({ enabled: true, eventTypes: type }, { _id: 1 }).lean<Pick<WebhookEndpoint, '_id'>[]>().exec();
   if (endpoints.length === 0) return 0;
   const { eventId, payload } = eventBody(type, data, now);
@@ -59,6 +61,19 @@ export async function deliveryLog(connection: Connection, endpointId: Types.Obje
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/**
+ * Most installations have no endpoint for most events, and every survey answer announces two,
+ * so which types any enabled endpoint listens to is kept for a few seconds: an endpoint
+ * registered or enabled in this process counts at once, one in another process (a second web
+ * process) within 5 s. Types that have endpoints are still looked up exactly on each event.
+ */
+const subscribedTypes = new ReadCache<ReadonlySet<string>>({ ttlMs: 5_000, dependsOn: ['WebhookEndpoint'] });
+
+async function readSubscribedTypes(connection: Connection): Promise<ReadonlySet<string>> {
+  const endpoints = await webhookEndpointModel(connection).find({ enabled: true }, { eventTypes: 1, _id: 0 }).lean<Pick<WebhookEndpoint, 'eventTypes'>[]>().exec();
+  return new Set(endpoints.flatMap((endpoint) => endpoint.eventTypes));
+}
 
 function eventBody(type: DeliveredEventType, data: Record<string, unknown>, now: Date): { eventId: string; payload: string } {
   const eventId = `evt_${randomUUID().replace(/-/g, '')}`;

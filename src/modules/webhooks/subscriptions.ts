@@ -8,7 +8,6 @@
  */
 import type { Connection } from 'mongoose';
 import { campaignEvents } from '../campaigns/domain-events';
-import { customerModel, type Customer } from '../customers/customer.model';
 import { customerEvents } from '../customers/domain-events';
 import { surveyEvents } from '../surveys/domain-events';
 import { announceToWebhooks } from './deliveries.service';
@@ -26,9 +25,6 @@ export function subscribeWebhooks(connection: Connection): void {
   customers.on('customer.churned', ({ customer, event }) => queue('customer.churned', churnedData(customer, event)));
   customers.on('customer.won_back', ({ customer, event }) => queue('customer.won_back', wonBackData(customer, event)));
   customers.on('customer.classified', ({ customer }) => queue('customer.classified', classifiedData(customer)));
-  surveyEvents(connection).on('survey.responded', async ({ response }) => {
-    const customer = await customerModel(connection).findById(response.customerId).lean<Customer>().exec();
-    await queue('survey.responded', surveyRespondedData(response, customer));
-  });
+  surveyEvents(connection).on('survey.responded', ({ response, customer }) => queue('survey.responded', surveyRespondedData(response, customer)));
   campaignEvents(connection).on('campaign.completed', ({ campaign }) => queue('campaign.completed', campaignCompletedData(campaign)));
 }

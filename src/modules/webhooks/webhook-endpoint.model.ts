@@ -9,6 +9,7 @@
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
 import { webhookEventTypes, type WebhookEventType } from './event-types';
+import { countWrites } from '../../shared/db/write-counter';
 
 export const disabledReasons = ['failures', 'admin'] as const;
 export type DisabledReason = (typeof disabledReasons)[number];
@@ -59,6 +60,9 @@ const endpointSchema = new Schema<WebhookEndpoint>(
 
 // Announcing an event looks up the enabled endpoints subscribed to its type.
 endpointSchema.index({ enabled: 1, eventTypes: 1 });
+
+// Announcing caches which event types have no endpoint; a new or re-enabled one must count at once.
+countWrites(endpointSchema, 'WebhookEndpoint');
 
 export function webhookEndpointModel(connection: Connection): Model<WebhookEndpoint> {
   return (connection.models.WebhookEndpoint as Model<WebhookEndpoint> | undefined) ?? connection.model<WebhookEndpoint>('WebhookEndpoint', endpointSchema);
