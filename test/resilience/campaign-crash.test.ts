@@ -16,6 +16,7 @@ import { customerModel } from '../../src/modules/customers/customer.model';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
 import { spawnServer, type ServerProcess } from '../helpers/server-process';
 import { startSmtpSink, type SmtpSink } from '../helpers/smtp-sink';
+import { recordResilienceRow } from './summary';
 
 const CUSTOMERS = Number(process.env.CRASH_CUSTOMERS ?? 400);
 const KILLS = Number(process.env.CRASH_KILLS ?? 3);
@@ -129,6 +130,15 @@ test(`when the worker is killed ${KILLS} times while sending to ${CUSTOMERS} cus
     kills,
   };
   console.log(`campaign crash test: ${JSON.stringify(summary)}`);
+  recordResilienceRow({
+    test: `Worker SIGKILL during a campaign (${CUSTOMERS} customers)`,
+    trials: KILLS,
+    sends: sink.messages.length,
+    duplicates,
+    losses: summary.leftOver + sentMissing,
+    uncertain: uncertain.length,
+    recovered: exit.code === 0,
+  });
 
   expect(members.length).toBe(CUSTOMERS);
   expect(deliveries.length).toBe(treated.length * 2);

@@ -9,6 +9,7 @@
 import type { Connection } from 'mongoose';
 import type { ServerProcess } from '../helpers/server-process';
 import { createEventsApiKey, spawnAppOn, startStandaloneDatabase, stopApp, type StandaloneDatabase } from '../helpers/standalone-db';
+import { recordResilienceRow } from './summary';
 
 const TRIALS = Number(process.env.DB_KILL_TRIALS ?? 2);
 const WRITERS = 8;
@@ -114,6 +115,7 @@ test(`when the database is killed ${TRIALS} times during bursts of API writes, t
     kills: trials,
   };
   console.log(`database kill test: ${JSON.stringify(summary)}`);
+  recordResilienceRow({ test: 'Database SIGKILL during API writes', trials: TRIALS, sends: writes.length, duplicates: stored.doubled, losses: summary.lost, acknowledgedWrites: acknowledged.length, recovered: summary.neverAcknowledged === 0 });
 
   expect(app.child.exitCode).toBeNull();
   expect(acknowledged.length).toBeGreaterThan(TRIALS * 20);

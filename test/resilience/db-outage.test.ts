@@ -9,6 +9,7 @@
  *     sent meanwhile complete once it thaws.
  */
 import { randomUUID } from 'node:crypto';
+import { recordResilienceRow } from './summary';
 import type { ServerProcess } from '../helpers/server-process';
 import { createEventsApiKey, spawnAppOn, startStandaloneDatabase, stopApp, type StandaloneDatabase } from '../helpers/standalone-db';
 import { waitFor } from '../helpers/wait';
@@ -68,6 +69,7 @@ test(`when the database is gone for ${OUTAGE_MS / 1000} s, then readiness says 5
     schedulerErrorsLogged: app.log.filter((line) => line.msg === 'job scheduler error').length,
   };
   console.log(`database outage test: ${JSON.stringify(summary)}`);
+  recordResilienceRow({ test: `Database away ${OUTAGE_MS} ms`, trials: 1, sends: during.length, acknowledgedWrites: during.filter((answer) => answer.status === 201).length + (after.status === 201 ? 1 : 0), recovered: after.status === 201 });
 
   expect(readiness.length).toBeGreaterThan(0);
   expect(readiness.every((status) => status === 503)).toBe(true);

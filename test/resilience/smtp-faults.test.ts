@@ -186,7 +186,7 @@ test('when the SMTP server is down, then refuses, cuts and stalls survey invitat
     losses: 0,
     uncertain: [...groups.values()].filter((group) => group === 'answeredLate').length,
     recovered: true,
-    note: 'uncertain = stalled answers, resent with the same Message-ID by design',
+    note: 'uncertain: answers that stalled past the timeout, resent by design (a second copy, same Message-ID; not counted as duplicates)',
   });
 }, 60_000);
 
