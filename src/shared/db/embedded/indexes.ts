@@ -34,9 +34,9 @@ export class SecondaryIndex {
   readonly expireAfterSeconds?: number;
   private readonly partial?: Query;
   /** Full compound key → ids. */
-  private readonly entries = new Map<string, Set<string>>();
+  private readonly entries = new Map<string, Holders>();
   /** For compound indexes: prefixes[k] maps the key of the first k+1 fields → ids (equality on a prefix). */
-  private readonly prefixes: Array<Map<string, Set<string>>> = [];
+  private readonly prefixes: Array<Map<string, Holders>> = [];
   private multikey = false;
   private sorted: SortedEntry[] | null = null;
 
@@ -87,8 +87,8 @@ export class SecondaryIndex {
     if (!this.unique) return undefined;
     for (const key of keys.levels[keys.levels.length - 1]) {
       const holders = this.entries.get(key);
-      if (!holders) continue;
-      for (const holder of holders) if (holder !== selfId) return holder;
+      if (holders === undefined) continue;
+      for (const holder of idsOf(holders)) if (holder !== selfId) return holder;
     }
     return undefined;
   }
@@ -131,7 +131,7 @@ export class SecondaryIndex {
     const ids = new Set<string>();
     for (const key of keys) {
       const holders = map.get(key);
-      if (holders) for (const id of holders) ids.add(id);
+      if (holders !== undefined) for (const id of idsOf(holders)) ids.add(id);
     }
     return ids;
   }
@@ -163,7 +163,7 @@ export class SecondaryIndex {
     const sorted: SortedEntry[] = [];
     const seen = new Set<string>();
     for (const ids of (this.prefixes[0] ?? this.entries).values()) {
-      for (const id of ids) {
+      for (const id of idsOf(ids)) {
         if (seen.has(id)) continue;
         seen.add(id);
         const doc = resolve(id);
@@ -192,15 +192,31 @@ function lowerBound(sorted: SortedEntry[], kind: string, order: number | string 
   return lo;
 }
 
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  const holders = map.get(key);
-  if (holders) holders.add(id);
-  else map.set(key, new Set([id]));
+/**
+ * The ids holding one key: a lone id is kept as the string itself, a Set only once a second id
+ * shares the key. Most keys of a unique or near-unique index have one holder, and a Set per
+ * key cost more than the rest of an insert (allocation, and garbage collection of millions of Sets).
+ */
+type Holders = string | Set<string>;
+
+function idsOf(holders: Holders): Iterable<string> {
+  return typeof holders === 'string' ? [holders] : holders;
 }
 
-function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
+function addTo(map: Map<string, Holders>, key: string, id: string): void {
   const holders = map.get(key);
-  if (!holders) return;
+  if (holders === undefined) map.set(key, id);
+  else if (typeof holders !== 'string') holders.add(id);
+  else if (holders !== id) map.set(key, new Set([holders, id]));
+}
+
+function removeFrom(map: Map<string, Holders>, key: string, id: string): void {
+  const holders = map.get(key);
+  if (holders === undefined) return;
+  if (typeof holders === 'string') {
+    if (holders === id) map.delete(key);
+    return;
+  }
   holders.delete(id);
   if (holders.size === 0) map.delete(key);
 }
