@@ -10,6 +10,7 @@
  * runs under the app's strict CSP unchanged: it styles through the CSSOM, which style-src
  * 'self' allows, and its initializer is a file of ours (the browser test checks both).
  */
+import path from 'node:path';
 import express, { Router } from 'express';
 import { declareRoute } from '../../shared/auth/route-table';
 import { apiDocument } from './api-document';
@@ -36,6 +37,6 @@ export function apiDocsRoutes({ productName, cacheAssets }: { productName: strin
 // ---------------------------------------------------------------------------------------------
 
 function swaggerUiDir(): string {
-  const swaggerUiDist = require('swagger-ui-dist') as { getAbsoluteFSPath(): string };
-  return swaggerUiDist.getAbsoluteFSPath();
+  // The folder only: the package's main module loads the 1.5 MB bundle, on every app build.
+  return path.dirname(require.resolve('swagger-ui-dist/absolute-path.js'));
 }
