@@ -104,11 +104,43 @@ export function findDocuments(collection: Collection | undefined, command: Docum
     const kept = page.slice(skip);
     return projection ? (query.find(kept, projection).all() as Document[]) : kept;
   }
+  const fields = !sort && !skip && !limit && projection ? topLevelInclusion(projection) : null;
+  if (fields) {
+    const matches: Document[] = [];
+    for (const doc of candidates) if (!checks || query.test(doc)) matches.push(pick(doc, fields));
+    return matches;
+  }
   let cursor = query.find([...candidates], projection);
   if (sort) cursor = cursor.sort(sort);
   if (skip) cursor = cursor.skip(skip);
   if (limit) cursor = cursor.limit(limit);
   return cursor.all() as Document[];
+}
+
+/**
+ * The fields of a projection that only includes top-level fields ({name: 1, value: 1}): those
+ * are picked directly, where mingo's general projection costs more than the rest of a find.
+ */
+function topLevelInclusion(projection: Document): Set<string> | null {
+  const fields = new Set<string>(['_id']);
+  let includes = false;
+  for (const [field, value] of Object.entries(projection)) {
+    if (field.includes('.') || field.startsWith('$')) return null;
+    if (field === '_id' && (value === 0 || value === false)) fields.delete('_id');
+    else if (value === 1 || value === true) {
+      includes = true;
+      fields.add(field);
+    } else return null;
+  }
+  // {_id: 0} alone excludes: every other field stays, which is mingo's to do.
+  return includes ? fields : null;
+}
+
+/** The document's included fields in its own order (nested values shared: stored documents are never mutated). */
+function pick(doc: Document, fields: Set<string>): Document {
+  const picked: Document = {};
+  for (const field of Object.keys(doc)) if (fields.has(field)) picked[field] = doc[field];
+  return picked;
 }
 
 function runPipeline(context: CommandContext, collection: Collection | undefined, pipeline: Document[]): Document[] {
