@@ -57,6 +57,7 @@ export const importCustomersCommand: CliCommand = {
 export function describeReport(report: ImportReport): string {
   const lines = [
     `Imported ${report.rows} rows with the ${report.mapping} mapping into source "${report.source}" in ${(report.durationMs / 1000).toFixed(1)} s:`,
+    ...(report.stoppedAt ? [`  STOPPED at line ${report.stoppedAt.line}: the file could not be read from there on (${report.stoppedAt.reason}); the rows before it are imported.`] : []),
     `  created   ${report.created}`,
     `  updated   ${report.updated}`,
     `  unchanged ${report.unchanged}`,

@@ -199,6 +199,36 @@ describe('files that cannot be imported', () => {
   });
 });
 
+describe('a file that breaks part-way', () => {
+  it('when the CSV turns unreadable after some batches were stored, then those rows stay and the report says where reading stopped', async () => {
+    const rows = Array.from({ length: 25 }, (_, i) => `b-${i},Person ${i},,active,,,${i},${i}`);
+    // As an upload arrives: the broken part comes in a later chunk, after batches were stored.
+    const upload = Readable.from(
+      (async function* () {
+        yield Buffer.from(`${[header, ...rows].join('\n')}\n`);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        yield Buffer.from('b-x,"Broken "quote",,active,,,1,1\nb-after,After,,active,,,1,1\n');
+      })(),
+    );
+
+    const report = await importCustomers(db.connection, upload, { mapping: generic, source: 'broken-late', batchSize: 10 });
+
+    // Every row before the line where reading stopped is stored, none after (the parser may hold back the last good row).
+    expect(report.created).toBeGreaterThanOrEqual(20);
+    expect(report.stoppedAt).toMatchObject({ line: report.created + 2, reason: expect.stringMatching(/could not be read as CSV/) });
+    expect(await customerModel(db.connection).countDocuments({ source: 'broken-late' })).toBe(report.created);
+    expect(await customerModel(db.connection).countDocuments({ source: 'broken-late', externalId: 'b-after' })).toBe(0);
+  });
+
+  it('when the CSV turns unreadable before any batch was stored, then the file is refused and nothing is written', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => `e-${i},Person ${i},,active,,,${i},${i}`);
+    const text = [header, ...rows, 'e-x,"Broken "quote",,active,,,1,1'].join('\n');
+
+    await expect(importCustomers(db.connection, csv(text), { mapping: generic, source: 'broken-early', batchSize: 10 })).rejects.toThrow(/could not be read as CSV/);
+    expect(await customerModel(db.connection).countDocuments({ source: 'broken-early' })).toBe(0);
+  });
+});
+
 describe('progress', () => {
   it('when a file spans several batches, then progress is reported after each, counting up to the total', async () => {
     const rows = Array.from({ length: 25 }, (_, i) => `p-${i},Person ${i},,active,,,${i},${i}`);

@@ -71,6 +71,11 @@ export interface ImportReport {
   causes: Partial<Record<CauseCode, number>>;
   /** Free-text reasons the mapping could not map, given a cause by the classifier. */
   classifiedReasons: number;
+  /**
+   * Set when the file turned unreadable (broken CSV) after some rows were already stored: those
+   * rows stay, and this line and the ones after it were not imported. Earlier, it is a file error and nothing is stored.
+   */
+  stoppedAt?: { line: number; reason: string };
   durationMs: number;
 }
 
@@ -95,6 +100,8 @@ export async function importCustomers(connection: Connection, input: Readable, o
   const seenIds = new SeenIds();
   let batch: Array<{ line: number; customer: ImportedCustomer }> = [];
   let bytes = 0;
+  let lastLine = 1;
+  let batchesStored = 0;
 
   const parser = input.pipe(csvParser());
   input.once('error', (error) => parser.destroy(error));
@@ -107,6 +114,7 @@ export async function importCustomers(connection: Connection, input: Readable, o
     const unmapped = batch.filter(({ customer }) => customer.cause?.reason && !customer.cause.code).map(({ customer }) => customer.externalId);
     report.classifiedReasons += await classifyImportedReasons(connection, { source: report.source, externalIds: unmapped, now });
     batch = [];
+    batchesStored++;
     options.onProgress?.({ rows: report.rows, bytes, accepted: report.accepted, rejected: report.rejected });
   };
 
@@ -115,6 +123,7 @@ export async function importCustomers(connection: Connection, input: Readable, o
       if (report.rows === 0) checkHeader(Object.keys(record), mapping);
       report.rows++;
       bytes = info.bytes;
+      lastLine = info.lines;
       const reading = readRow(record, mapping);
       if (!reading.ok) {
         reject(report, { line: info.lines, externalId: reading.externalId, reasons: reading.problems });
@@ -129,7 +138,10 @@ export async function importCustomers(connection: Connection, input: Readable, o
       if (batch.length >= batchSize) await flush();
     }
   } catch (error) {
-    throw asFileError(error);
+    const fileError = asFileError(error);
+    // Rows already stored cannot be taken back (no transactions): say honestly where reading stopped.
+    if (!(fileError instanceof ImportFileError) || batchesStored === 0 || report.rows === 0) throw fileError;
+    report.stoppedAt = { line: lastLine + 1, reason: fileError.message };
   }
   await flush();
   if (report.rows === 0) throw new ImportFileError('The file has no customer rows: it is empty or has only a header.');
