@@ -1,11 +1,15 @@
 /**
- * The bulk invitation form: "survey everyone churned between these dates", optionally leaving
- * out customers surveyed recently. Messages are translation keys (the form shows them).
+ * The bulk invitation form: "survey everyone churned between these dates", or everyone still a
+ * customer whose last purchase fell between them and who has bought nothing since (the
+ * investigation of the quietly lapsing, e.g. no purchase in six months), optionally leaving out
+ * customers surveyed recently. Messages are translation keys (the form shows them).
  */
 import { z } from 'zod';
 import type { BulkInviteFilter } from './invitations.service';
 
 const DAY = 86_400_000;
+
+export const bulkInviteGroups = ['churned', 'inactive'] as const;
 
 const day = z
   .string({ error: 'surveys:admin.problem.date' })
@@ -16,6 +20,7 @@ const day = z
 
 export const bulkInviteSchema = z
   .object({
+    group: z.enum(bulkInviteGroups, { error: 'surveys:admin.problem.group' }).default('churned'),
     from: day,
     to: day,
     notSurveyedWithinDays: z
@@ -33,8 +38,9 @@ export type BulkInviteForm = z.output<typeof bulkInviteSchema>;
 /** Whole days in UTC: from the start of `from` to the end of `to`. */
 export function bulkInviteFilterOf(form: BulkInviteForm): BulkInviteFilter {
   return {
-    churnedFrom: new Date(`${form.from}T00:00:00.000Z`),
-    churnedTo: new Date(new Date(`${form.to}T00:00:00.000Z`).getTime() + DAY - 1),
+    group: form.group,
+    from: new Date(`${form.from}T00:00:00.000Z`),
+    to: new Date(new Date(`${form.to}T00:00:00.000Z`).getTime() + DAY - 1),
     notSurveyedWithinDays: form.notSurveyedWithinDays,
   };
 }

@@ -82,8 +82,10 @@ export async function resendInvitation(connection: Connection, customerId: strin
 }
 
 export interface BulkInviteFilter {
-  churnedFrom: Date;
-  churnedTo: Date;
+  /** `churned`: churned in the period; `inactive`: still customers, last purchase in the period and none since. */
+  group: 'churned' | 'inactive';
+  from: Date;
+  to: Date;
   /** Leave out customers sent a survey in the last this many days (answered, expired or not). */
   notSurveyedWithinDays?: number;
 }
@@ -97,9 +99,14 @@ export interface BulkInviteCounts {
 }
 
 /** Invites every churned customer whose churn falls in the period; returns how many were new. */
-export async function inviteChurnedBetween(connection: Connection, filter: BulkInviteFilter, origin: string, now = new Date()): Promise<BulkInviteCounts> {
+export async function inviteBetween(connection: Connection, filter: BulkInviteFilter, origin: string, now = new Date()): Promise<BulkInviteCounts> {
+  const period = trusted({ $gte: filter.from, $lte: filter.to });
+  const who: Record<string, unknown> =
+    filter.group === 'churned'
+      ? { status: 'churned', churnedAt: period }
+      : { status: trusted({ $in: ['active', 'at_risk'] }), lastTransactionAt: period };
   const cursor = customerModel(connection)
-    .find({ status: 'churned', churnedAt: trusted({ $gte: filter.churnedFrom, $lte: filter.churnedTo }) }, { _id: 1 })
+    .find(who, { _id: 1 })
     .lean()
     .cursor();
   const recent = filter.notSurveyedWithinDays ? await surveyedSince(connection, new Date(now.getTime() - filter.notSurveyedWithinDays * DAY)) : new Set<string>();

@@ -16,7 +16,7 @@ import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http
 import { setNotice } from '../../shared/http/notice';
 import { isLocale } from '../../shared/i18n/locales';
 import { bulkInviteFilterOf, bulkInviteSchema } from './bulk-invite.schemas';
-import { inviteChurnedBetween, type BulkInviteCounts } from './invitations.service';
+import { inviteBetween, type BulkInviteCounts } from './invitations.service';
 import { applyFormAction, draftInputOf, formOfSurvey, readSurveyForm, type SurveyForm } from './survey-form';
 import { surveyFormView } from './survey-form-view';
 import { surveyOverviews } from './survey-overview.service';
@@ -45,7 +45,7 @@ export function surveyRoutes({ connection }: { connection: Connection }): Router
   declareRoute(router, { method: 'post', path: '/surveys/bulk-invite', roles: staff }, async (req, res) => {
     const form = readForm(bulkInviteSchema, req.body);
     if (!form.ok) return renderBulkInvite(req, res, 400, valuesToShowAgain(req.body), form.errors);
-    const counts = await inviteChurnedBetween(connection, bulkInviteFilterOf(form.data), 'bulk');
+    const counts = await inviteBetween(connection, bulkInviteFilterOf(form.data), 'bulk');
     renderBulkInvite(req, res, 200, valuesToShowAgain(req.body), {}, counts);
   });
 

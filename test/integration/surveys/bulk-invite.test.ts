@@ -36,6 +36,32 @@ function countsIn(html: string): Record<string, number> {
   return Object.fromEntries([...html.matchAll(/data-count="(\w+)">([\d,]+)</g)].map(([, name, value]) => [name, Number(value.replace(/,/g, ''))]));
 }
 
+describe('inviting customers inactive in a period', () => {
+  test('when staff invite the customers whose last purchase fell in a period, then only current customers quiet since are invited', async () => {
+    const quiet = await churnedCustomer(db.connection, { status: 'active', churnedAt: undefined, lastTransactionAt: new Date('2033-02-10T00:00:00Z') });
+    const atRisk = await churnedCustomer(db.connection, { status: 'at_risk', churnedAt: undefined, lastTransactionAt: new Date('2033-02-28T12:00:00Z') });
+    const boughtSince = await churnedCustomer(db.connection, { status: 'active', churnedAt: undefined, lastTransactionAt: new Date('2033-03-05T00:00:00Z') });
+    const alreadyGone = await churnedCustomer(db.connection, { status: 'churned', lastTransactionAt: new Date('2033-02-15T00:00:00Z') });
+
+    const response = await success.postForm('/surveys/bulk-invite', { group: 'inactive', from: '2033-02-01', to: '2033-02-28' });
+
+    expect(response.status).toBe(200);
+    expect(countsIn(await response.text())).toEqual({ invited: 2, alreadyOpen: 0, suppressed: 0, recentlySurveyed: 0 });
+    const invited = (await invitationsOf([quiet._id, atRisk._id, boughtSince._id, alreadyGone._id])).map((invitation) => String(invitation.customerId)).sort();
+    expect(invited).toEqual([String(quiet._id), String(atRisk._id)].sort());
+  });
+
+  test('when the group is not one offered, then 400 names it and nobody is invited', async () => {
+    const before = await invitationModel(db.connection).countDocuments();
+
+    const response = await success.postForm('/surveys/bulk-invite', { group: 'everyone', from: '2033-02-01', to: '2033-02-28' });
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('Choose one of the groups offered.');
+    expect(await invitationModel(db.connection).countDocuments()).toBe(before);
+  });
+});
+
 describe('inviting everyone churned in a period', () => {
   test('when staff invite a period, then churned customers in it are invited, suppressed ones counted, and nobody outside it is touched', async () => {
     const reachable = await churnedCustomer(db.connection, { churnedAt: new Date('2031-03-01T00:00:00Z') });
