@@ -25,6 +25,8 @@ test('when the engine launches a campaign, then its members carry the launch tim
   await churned(db.connection, 'B', 'price');
   await churned(db.connection, 'C', 'service');
   const created = await createCampaign(db.connection, draft(), 'test');
+  // As the runner starts it: running, with the launch time the dashboard finds campaigns of a period by.
+  await campaignModel(db.connection).updateOne({ _id: created._id }, { $set: { state: 'running', 'launch.startedAt': MONDAY_10_UTC } });
   const campaign = (await campaignModel(db.connection).findById(created._id).lean<Campaign>().exec())!;
 
   await launchCampaign(db.connection, createLogger({ level: 'silent' }), campaign, { now: MONDAY_10_UTC, random: seededRandom() });
