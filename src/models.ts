@@ -11,7 +11,6 @@ import { callTaskModel } from './modules/campaigns/call-task.model';
 import { campaignModel } from './modules/campaigns/campaign.model';
 import { deliveryModel } from './modules/campaigns/delivery.model';
 import { memberModel } from './modules/campaigns/member.model';
-import { sendListModel } from './modules/campaigns/send-list.model';
 import { classifierModelModel } from './modules/classification/classifier-model.model';
 import { causeModel } from './modules/classification/taxonomy.model';
 import { timelineEventModel } from './modules/customers/customer-event.model';
@@ -36,7 +35,6 @@ const modelsOf: Array<(connection: Connection) => Model<never>> = [
   campaignModel,
   deliveryModel,
   memberModel,
-  sendListModel,
   classifierModelModel,
   causeModel,
   timelineEventModel,

@@ -8,13 +8,11 @@ import { trusted, type Connection, type Types } from 'mongoose';
 import { customerEvents } from '../customers/domain-events';
 import { campaignModel, type Campaign } from './campaign.model';
 import { deliveryModel, type CampaignDelivery } from './delivery.model';
-import { queueCustomerDeliveries } from './send-lists.service';
 import { memberModel, type CampaignMember } from './member.model';
 
 const DAY = 86_400_000;
 
 export async function attributeWinBack(connection: Connection, customerId: Types.ObjectId, at: Date, monthlyRevenue?: number): Promise<number> {
-  await queueCustomerDeliveries(connection, customerId);
   await deliveryModel(connection).updateMany({ customerId, state: 'pending' }, { $set: { state: 'cancelled', reason: 'won back' } });
   const members = await memberModel(connection).find({ customerId, wonBackAt: null }).lean<CampaignMember[]>().exec();
   let attributed = 0;

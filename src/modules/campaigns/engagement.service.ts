@@ -10,7 +10,6 @@ import { findCustomerByReference } from '../customers/customers.service';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { campaignModel, type Campaign } from './campaign.model';
 import { deliveryModel } from './delivery.model';
-import { queueCustomerDeliveries } from './send-lists.service';
 import type { CouponRedemptionInput, CustomerReferenceInput, ReplyInput } from './engagement.schemas';
 import { memberModel, type CampaignMember } from './member.model';
 
@@ -52,7 +51,6 @@ export async function recordCouponRedemption(connection: Connection, input: Coup
 /** The customer replied: their pending campaign messages are cancelled; returns how many. */
 export async function recordReply(connection: Connection, input: ReplyInput, now = new Date()): Promise<{ cancelled: number }> {
   const customer = await customerOf(connection, input);
-  await queueCustomerDeliveries(connection, customer._id);
   const result = await deliveryModel(connection).updateMany({ customerId: customer._id, state: 'pending' }, { $set: { state: 'cancelled', reason: 'replied' } });
   await recordTimelineEvent(connection, { customerId: customer._id, type: 'campaign_reply', at: input.at ?? now, origin: 'api', data: { cancelled: result.modifiedCount } });
   return { cancelled: result.modifiedCount };

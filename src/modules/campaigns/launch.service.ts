@@ -1,11 +1,8 @@
 /**
  * Launching a campaign: stream the audience (a cursor — never the whole list in memory), decide
- * each member's treatment once, and write who is to be mailed as one send list per batch; the
- * deliveries (one per member per step) are written from the lists by the runner as sending needs
- * them (send-lists.service.ts), or here at once when `queueDeliveries` is left on. Re-running a
- * launch after a crash is safe: an existing decision is kept, deliveries are unique per
- * (campaign, step, customer), a list written twice only meets duplicates, and a personal-call
- * task is made once.
+ * each member's treatment once, and write one delivery per member per step. Re-running a
+ * launch after a crash is safe: members are upserted (an existing decision is kept), deliveries
+ * are unique per (campaign, step, customer), and a personal-call task is made once.
  */
 import { Types, trusted, type Connection } from 'mongoose';
 import { onlyDuplicateKeys } from '../../shared/db/duplicate-keys';
@@ -18,26 +15,22 @@ import { inHoldout, pickVariant, ruleFor } from './cells';
 import { deliveryModel } from './delivery.model';
 import { memberModel, type CampaignMember } from './member.model';
 import { callTaskModel } from './call-task.model';
-import { sendListModel, type SendListRecipient } from './send-list.model';
-import { writeDeliveries } from './send-lists.service';
 
+const DAY = 86_400_000;
 
 export interface LaunchOptions {
   now?: Date;
   batchSize?: number;
   /** Uniform [0, 1) draws for holdout and variants (tests pass a seeded one). */
   random?: () => number;
-  /** Write every delivery now (default); the runner leaves them to its later turns. */
-  queueDeliveries?: boolean;
 }
 
 export async function launchCampaign(connection: Connection, logger: Logger, campaign: Campaign, options: LaunchOptions = {}): Promise<{ members: number }> {
   const now = options.now ?? new Date();
   const random = options.random ?? Math.random;
   const batchSize = options.batchSize ?? 1000;
-  const queueDeliveries = options.queueDeliveries ?? true;
   // The unique (campaign, step, customer) index is what makes a re-run launch safe: it must exist first.
-  await Promise.all([memberModel(connection).init(), deliveryModel(connection).init(), callTaskModel(connection).init(), sendListModel(connection).init()]);
+  await Promise.all([memberModel(connection).init(), deliveryModel(connection).init(), callTaskModel(connection).init()]);
   const filter = await audienceFilter(connection, campaign.audience, { now });
   const cursor = customerModel(connection)
     .find(filter, { _id: 1, name: 1, timezone: 1, value: 1, cause: 1, ownerId: 1 })
@@ -55,12 +48,12 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
       batch = [];
       await writing;
       if (failure) throw failure;
-      writing = launchBatch(connection, campaign, full, random, now, queueDeliveries).catch((error: unknown) => (failure = error));
+      writing = launchBatch(connection, campaign, full, random, now).catch((error: unknown) => (failure = error));
     }
   }
   await writing;
   if (failure) throw failure;
-  if (batch.length > 0) await launchBatch(connection, campaign, batch, random, now, queueDeliveries);
+  if (batch.length > 0) await launchBatch(connection, campaign, batch, random, now);
 
   const members = await memberModel(connection).countDocuments({ campaignId: campaign._id });
   await campaignModel(connection).updateOne({ _id: campaign._id }, { $set: { 'launch.completedAt': new Date(), 'launch.members': members } });
@@ -68,7 +61,7 @@ export async function launchCampaign(connection: Connection, logger: Logger, cam
   return { members };
 }
 
-async function launchBatch(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number, now: Date, queueDeliveries: boolean): Promise<void> {
+async function launchBatch(connection: Connection, campaign: Campaign, customers: Customer[], random: () => number, now: Date): Promise<void> {
   const members = await storeDecisions(connection, campaign, customers, random, now);
   const byCustomer = new Map(customers.map((customer) => [String(customer._id), customer]));
 
@@ -77,7 +70,7 @@ async function launchBatch(connection: Connection, campaign: Campaign, customers
     await customerModel(connection).updateMany({ _id: trusted({ $in: holdouts }) }, { $addToSet: { 'engagement.campaignHoldouts': campaign._id } });
   }
 
-  const recipients: SendListRecipient[] = [];
+  const deliveries = [];
   for (const member of members) {
     if (member.holdout || member.action === 'exclude') continue;
     const customer = byCustomer.get(String(member.customerId));
@@ -85,12 +78,28 @@ async function launchBatch(connection: Connection, campaign: Campaign, customers
       await createCallTask(connection, campaign, member, customer, now);
       continue;
     }
-    recipients.push({ customerId: member.customerId, timezone: customer?.timezone || campaign.schedule.defaultTimezone, tier: member.tier, cause: member.cause, variant: member.variant });
+    for (const [step, { day }] of campaign.steps.entries()) {
+      deliveries.push({
+        campaignId: campaign._id,
+        step,
+        customerId: member.customerId,
+        state: 'pending',
+        dueAt: new Date(campaign.schedule.startAt.getTime() + day * DAY),
+        timezone: customer?.timezone || campaign.schedule.defaultTimezone,
+        tier: member.tier,
+        cause: member.cause,
+        variant: member.variant,
+        attempts: 0,
+      });
+    }
   }
-  if (recipients.length === 0) return;
-  // Deliveries before the list that says they are written; a lean insert skips the schema's timestamps.
-  if (queueDeliveries) await writeDeliveries(connection, campaign, recipients);
-  await sendListModel(connection).insertMany([{ campaignId: campaign._id, recipients, queued: queueDeliveries, createdAt: now }], { lean: true });
+  if (deliveries.length === 0) return;
+  try {
+    await deliveryModel(connection).insertMany(deliveries, { ordered: false, lean: true });
+  } catch (error) {
+    // Deliveries an earlier launch already wrote are duplicates: exactly what we want to keep.
+    if (!onlyDuplicateKeys(error)) throw error;
+  }
 }
 
 /**

@@ -1,8 +1,7 @@
 /**
  * One turn of the campaign machinery, run by the `campaigns.run` job every few seconds on
  * every worker: start scheduled campaigns whose time has come, finish launches (also one that
- * a crash interrupted), turn a few send lists into deliveries ahead of the sender, send what is
- * due, and complete campaigns with nothing left to send.
+ * a crash interrupted), send what is due, and complete campaigns with nothing left to send.
  * Every step is safe to repeat and to run on several workers at once.
  */
 import { trusted } from 'mongoose';
@@ -10,7 +9,6 @@ import { campaignModel, type Campaign } from './campaign.model';
 import { deliveryModel } from './delivery.model';
 import { campaignEvents } from './domain-events';
 import { launchCampaign } from './launch.service';
-import { hasUnqueuedSendLists, queueSendLists } from './send-lists.service';
 import { sendDueDeliveries, type CampaignMailDependencies, type SendOptions, type SendReport } from './send.service';
 
 export interface RunOptions extends SendOptions {
@@ -27,11 +25,9 @@ export async function runCampaigns(deps: CampaignMailDependencies, options: RunO
   const total: SendReport = { sent: 0, failed: 0, retrying: 0, deferred: 0, cancelled: 0, skipped: 0, uncertain: 0 };
   for (const campaign of await campaigns.find({ state: 'running' }).lean<Campaign[]>().exec()) {
     if (!campaign.launch?.completedAt) {
-      await launchCampaign(deps.connection, deps.logger, campaign, { now, random: options.random, queueDeliveries: false });
-      continue; // send on the next turn, with the launch's decisions all written
+      await launchCampaign(deps.connection, deps.logger, campaign, { now, random: options.random });
+      continue; // send on the next turn, with the launch's deliveries all written
     }
-    // Lists hold a launch batch each (1000): a turn queues at least twice what it may send.
-    await queueSendLists(deps.connection, campaign, Math.ceil((2 * (options.batchSize ?? 500)) / 1000));
     const report = await sendDueDeliveries(deps, campaign, { ...options, now });
     for (const key of Object.keys(total) as Array<keyof SendReport>) total[key] += report[key];
     await completeIfDone(deps, campaign, now);
@@ -40,8 +36,6 @@ export async function runCampaigns(deps: CampaignMailDependencies, options: RunO
 }
 
 async function completeIfDone(deps: CampaignMailDependencies, campaign: Campaign, now: Date): Promise<void> {
-  // Lists first: a list is marked queued only after its deliveries exist, so they are counted below.
-  if (await hasUnqueuedSendLists(deps.connection, campaign._id)) return;
   const open = await deliveryModel(deps.connection).countDocuments({ campaignId: campaign._id, state: trusted({ $in: ['pending', 'sending'] }) });
   if (open > 0) return;
   const result = await campaignModel(deps.connection).updateOne({ _id: campaign._id, state: 'running' }, { $set: { state: 'completed', completedAt: now } });

@@ -11,7 +11,6 @@ import { recordTimelineEvent } from '../customers/timeline.service';
 import { suppressOpenInvitations } from '../surveys/invitations.service';
 import { campaignModel, type Campaign } from './campaign.model';
 import { deliveryModel, type CampaignDelivery } from './delivery.model';
-import { queueCustomerDeliveries } from './send-lists.service';
 
 export type LinkPurpose = 'click' | 'open' | 'unsubscribe';
 
@@ -56,7 +55,6 @@ export async function unsubscribeByDelivery(connection: Connection, deliveryId: 
   if (!customer) return { state: 'unknown' };
 
   const result = await customerModel(connection).updateOne({ _id: customerId, 'contact.unsubscribedAt': null }, { $set: { 'contact.unsubscribedAt': now } });
-  await queueCustomerDeliveries(connection, customerId);
   await deliveryModel(connection).updateMany({ customerId, state: 'pending' }, { $set: { state: 'cancelled', reason: 'unsubscribed' } });
   await suppressOpenInvitations(connection, customerId, 'unsubscribed');
   if (result.modifiedCount === 0) return { state: 'already', locale: customer.locale };

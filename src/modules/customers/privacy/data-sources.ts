@@ -10,7 +10,6 @@ import { outboxModel } from '../../../shared/mail/outbox.model';
 import { callTaskModel } from '../../campaigns/call-task.model';
 import { deliveryModel } from '../../campaigns/delivery.model';
 import { memberModel } from '../../campaigns/member.model';
-import { sendListModel } from '../../campaigns/send-list.model';
 import { interviewModel } from '../../interviews/interview.model';
 import { invitationModel } from '../../surveys/invitation.model';
 import { responseModel } from '../../surveys/response.model';
@@ -44,17 +43,6 @@ export const customerDataSources: readonly CustomerDataSource[] = [
   byCustomerId('campaignMemberships', memberModel),
   byCustomerId('campaignDeliveries', deliveryModel),
   byCustomerId('campaignCallTasks', callTaskModel),
-  {
-    // A launched campaign's send lists name the customers it has yet to write deliveries for.
-    name: 'campaignSendLists',
-    export: async (connection, customer) =>
-      (await sendListModel(connection).find({ 'recipients.customerId': customer._id }).lean().exec()).map((list) => ({
-        campaignId: list.campaignId,
-        recipient: list.recipients.find((recipient) => recipient.customerId.equals(customer._id)),
-      })),
-    erase: async (connection, customer) =>
-      (await sendListModel(connection).updateMany({ 'recipients.customerId': customer._id }, { $pull: { recipients: { customerId: customer._id } } })).modifiedCount,
-  },
   byCustomerId('exitInterviews', interviewModel),
   {
     // Staff comments on cause changes may quote the customer.
