@@ -3,13 +3,15 @@
  * one while none is trained), the review threshold from the settings, and only the causes a
  * customer record can carry and the taxonomy has not retired.
  *
- * Every survey comment is classified, so the result is kept per connection: read again after
- * 30 s, or at once after this process writes a model version, the settings or a cause (an admin
- * page, the retraining job in the same process). A rollback, a new threshold or a retired cause
- * made in another process (a separate worker) counts from at most 30 s later there.
+ * `loadActiveClassifier` checks the active version, the settings and the retired causes (three
+ * small reads), so bulk runs and staff actions follow a change made a moment ago anywhere; a
+ * stored model is only gunzipped and parsed again when its version changed.
  *
- * Reading checks the active version, the settings and the retired causes (three small reads);
- * a stored model is only gunzipped and parsed again when its version changed.
+ * `recentActiveClassifier` serves the hot path, one call per survey comment: it keeps the result
+ * per connection and reads again after 30 s, or at once after this process writes a model
+ * version, the settings or a cause (an admin page, a retraining job run here). A rollback, a new
+ * threshold or a retired cause made in another process (a separate worker) reaches survey
+ * comments at most 30 s later there.
  */
 import type { Connection } from 'mongoose';
 import { ReadCache } from '../../shared/db/read-cache';
@@ -32,18 +34,7 @@ export interface ActiveClassifier {
   allowedCauses: ReadonlySet<CauseCode>;
 }
 
-/** How long another process's change may go unseen here. */
-const activeClassifierTtlMs = 30_000;
-
-const activeClassifiers = new ReadCache<ActiveClassifier>({ ttlMs: activeClassifierTtlMs, dependsOn: ['ClassifierModel', 'ClassificationSettings', 'ChurnCause'] });
-
-export function loadActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
-  return activeClassifiers.get(connection, () => readActiveClassifier(connection));
-}
-
-// ---------------------------------------------------------------------------------------------
-
-async function readActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
+export async function loadActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
   const [active, settings, retired] = await Promise.all([
     classifierModelModel(connection).findOne({ active: true }, { version: 1, _id: 0 }).lean<{ version: number }>().exec(),
     loadClassificationSettings(connection),
@@ -67,6 +58,17 @@ async function readActiveClassifier(connection: Connection): Promise<ActiveClass
   lastBuilt.set(connection, { key: keyOf(model.version), active: built, model });
   return built;
 }
+
+/** How long another process's change may go unseen by `recentActiveClassifier`. */
+const recentForMs = 30_000;
+
+const recentClassifiers = new ReadCache<ActiveClassifier>({ ttlMs: recentForMs, dependsOn: ['ClassifierModel', 'ClassificationSettings', 'ChurnCause'] });
+
+export function recentActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
+  return recentClassifiers.get(connection, () => loadActiveClassifier(connection));
+}
+
+// ---------------------------------------------------------------------------------------------
 
 interface CachedClassifier {
   key: string;

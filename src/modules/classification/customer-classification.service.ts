@@ -12,7 +12,7 @@ import { customerEvents } from '../customers/domain-events';
 import { recordTimelineEvent } from '../customers/timeline.service';
 import { responseModel } from '../surveys/response.model';
 import type { TextCauseClassifier } from '../surveys/responses.service';
-import { loadActiveClassifier, type ActiveClassifier } from './active-classifier';
+import { loadActiveClassifier, recentActiveClassifier, type ActiveClassifier } from './active-classifier';
 import { fallbackCause } from './causes';
 import { classifyComment } from './classifier';
 
@@ -69,7 +69,7 @@ export function classifierCause(verdict: ClassifierVerdict, text: string, now: D
 export function surveyTextClassifier(connection: Connection): TextCauseClassifier {
   return async (text, locale) => {
     if (text.trim() === '') return null;
-    return verdictOn(await loadActiveClassifier(connection), text, locale);
+    return verdictOn(await recentActiveClassifier(connection), text, locale);
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * What a survey answer costs the database, and what the caches on its path may and may not
  * miss: the submission's round trips are counted through the page, a survey version is read
- * once, and a webhook endpoint or a classifier change made in this process counts at once.
+ * once, a webhook endpoint or a classifier change made in this process counts at once, and one
+ * made by another process reaches survey comments within the cache's time-to-live.
  */
 import mongoose, { type Connection } from 'mongoose';
-import { loadActiveClassifier } from '../../../src/modules/classification/active-classifier';
+import { loadActiveClassifier, recentActiveClassifier } from '../../../src/modules/classification/active-classifier';
 import { saveModelVersion } from '../../../src/modules/classification/classifier-model.service';
 import { surveyTextClassifier } from '../../../src/modules/classification/customer-classification.service';
 import { trainModel } from '../../../src/modules/classification/training.service';
@@ -90,4 +91,13 @@ test('when a newly trained model is activated in this process, then the next sur
 
   expect(await commandsOf(() => classify(comment, 'en'))).toContain('find classifierModels');
   expect((await loadActiveClassifier(connection)).modelVersion).toBe(saved.version);
+});
+
+test('when another process changes the review threshold, then bulk runs and staff actions read it at once, survey comments within the time-to-live', async () => {
+  const before = (await recentActiveClassifier(connection)).settings.reviewThreshold;
+  // Straight through the driver, as another process's write looks from here.
+  await connection.collection<{ _id: string }>('settings').updateOne({ _id: 'classification' }, { $set: { 'settings.reviewThreshold': 0.91 } }, { upsert: true });
+
+  expect((await loadActiveClassifier(connection)).settings.reviewThreshold).toBe(0.91);
+  expect((await recentActiveClassifier(connection)).settings.reviewThreshold).toBe(before);
 });
