@@ -6,6 +6,7 @@
  */
 import mongoose, { type Connection } from 'mongoose';
 import { loadActiveClassifier, recentActiveClassifier } from '../../../src/modules/classification/active-classifier';
+import { saveClassificationSettings } from '../../../src/modules/classification/classification-settings.store';
 import { saveModelVersion } from '../../../src/modules/classification/classifier-model.service';
 import { surveyTextClassifier } from '../../../src/modules/classification/customer-classification.service';
 import { trainModel } from '../../../src/modules/classification/training.service';
@@ -93,11 +94,13 @@ test('when a newly trained model is activated in this process, then the next sur
   expect((await loadActiveClassifier(connection)).modelVersion).toBe(saved.version);
 });
 
-test('when another process changes the review threshold, then bulk runs and staff actions read it at once, survey comments within the time-to-live', async () => {
+test('when another process changes the review threshold, then bulk runs and staff actions read it at once, survey comments within the time-to-live (this process: at once)', async () => {
   const before = (await recentActiveClassifier(connection)).settings.reviewThreshold;
   // Straight through the driver, as another process's write looks from here.
   await connection.collection<{ _id: string }>('settings').updateOne({ _id: 'classification' }, { $set: { 'settings.reviewThreshold': 0.91 } }, { upsert: true });
 
   expect((await loadActiveClassifier(connection)).settings.reviewThreshold).toBe(0.91);
   expect((await recentActiveClassifier(connection)).settings.reviewThreshold).toBe(before);
+  await saveClassificationSettings(connection, { reviewThreshold: 0.42, retrainAfterLabels: 50 });
+  expect((await recentActiveClassifier(connection)).settings.reviewThreshold).toBe(0.42);
 });
