@@ -13,6 +13,7 @@ import { MailDeliveryError, type MailingDependencies, unsubscribeHeaders } from 
 import { newLinkToken } from '../../shared/security/tokens';
 import { customerModel, type Customer } from '../customers/customer.model';
 import { invitationModel, type Invitation } from './invitation.model';
+import { responseModel } from './response.model';
 import { suppressionReason } from './invitations.service';
 import { surveyVersion } from './surveys.service';
 import { recordSurveyEvent } from './timeline';
@@ -39,11 +40,13 @@ export interface DispatchReport {
   suppressed: number;
   failed: number;
   retrying: number;
+  /** Invitations found already answered (a response whose request died before closing them). */
+  answered: number;
 }
 
 export async function dispatchDueInvitations(deps: SurveyMailDependencies, options: DispatchOptions = {}): Promise<DispatchReport> {
   const now = options.now ?? new Date();
-  const report: DispatchReport = { sent: 0, reminded: 0, expired: 0, suppressed: 0, failed: 0, retrying: 0 };
+  const report: DispatchReport = { sent: 0, reminded: 0, expired: 0, suppressed: 0, failed: 0, retrying: 0, answered: 0 };
   report.expired = await expireOverdue(deps.connection, now);
   const batchSize = options.batchSize ?? 200;
   for (let i = 0; i < batchSize; i++) {
@@ -78,7 +81,7 @@ async function claimNext(connection: Connection, now: Date, leaseMs: number): Pr
     .exec();
 }
 
-type StepOutcome = 'sent' | 'reminded' | 'suppressed' | 'failed' | 'retrying';
+type StepOutcome = 'sent' | 'reminded' | 'suppressed' | 'failed' | 'retrying' | 'answered';
 
 async function sendStep(deps: SurveyMailDependencies, invitation: Invitation, now: Date, retryBaseMs: number): Promise<StepOutcome> {
   const invitations = invitationModel(deps.connection);
@@ -91,6 +94,12 @@ async function sendStep(deps: SurveyMailDependencies, invitation: Invitation, no
   }
 
   const step = invitation.messagesSent;
+  // A response stored by a request that died before closing its invitation: close it now rather
+  // than remind someone who already answered (reminders only: nothing can answer before step 0).
+  if (step > 0 && (await responseModel(deps.connection).exists({ invitationId: invitation._id }))) {
+    await invitations.updateOne({ _id: invitation._id }, { $set: { status: 'answered', answeredAt: now }, $unset: { nextMessageAt: 1, claimedAt: 1 } });
+    return 'answered';
+  }
   const link = newLinkToken();
   // The link must work the moment the message arrives: its hash is stored before sending.
   await invitations.updateOne({ _id: invitation._id }, { $push: { tokenHashes: link.hash } });

@@ -5,6 +5,7 @@
 import { customerModel } from '../../../src/modules/customers/customer.model';
 import { dispatchDueInvitations, type SurveyMailDependencies } from '../../../src/modules/surveys/dispatch.service';
 import { invitationModel } from '../../../src/modules/surveys/invitation.model';
+import { responseModel } from '../../../src/modules/surveys/response.model';
 import { inviteCustomer } from '../../../src/modules/surveys/invitations.service';
 import { submitResponse } from '../../../src/modules/surveys/responses.service';
 import { ensureDefaultSurvey } from '../../../src/modules/surveys/surveys.service';
@@ -75,6 +76,21 @@ test('when the customer answers, then no reminder is sent afterwards', async () 
   expect((await dispatch(at(days(3) + minutes(1)))).reminded).toBe(0);
   expect((await dispatch(at(days(8)))).reminded).toBe(0);
   expect(sink.messages).toHaveLength(1);
+});
+
+test('when a response was stored but its request died before closing the invitation, then no reminder goes out and the invitation is closed', async () => {
+  const customer = await churnedCustomer(db.connection);
+  const { invitation } = await inviteCustomer(db.connection, customer._id, { origin: 'test', now: T0, delayMinutes: 0 });
+  await dispatch(T0);
+  await sink.waitFor(1);
+  // What a crash right after the response insert leaves: the response, and the invitation still open.
+  await responseModel(db.connection).create({ invitationId: invitation._id, customerId: customer._id, surveyKey: 'exit', surveyVersion: invitation.surveyVersion, locale: 'en', answers: [], submittedAt: at(days(1)) });
+
+  const report = await dispatch(at(days(3) + minutes(1)));
+
+  expect(report).toMatchObject({ reminded: 0, answered: 1 });
+  expect(sink.messages).toHaveLength(1);
+  expect(await invitationModel(db.connection).findById(invitation._id).lean()).toMatchObject({ status: 'answered' });
 });
 
 test('when the customer unsubscribes, then no reminder is sent and future invitations are suppressed', async () => {
