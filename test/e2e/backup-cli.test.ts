@@ -3,7 +3,6 @@
  * the embedded database's data folder. The "running app" is an embedded server in this test
  * process that holds the source folder (as `npm start` does), with writers busy on it.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,7 +12,7 @@ import { MongoClient, type Db } from 'mongodb';
 import { backupRecords, verifyBackupFile } from '../../src/shared/db/backup/backup-file';
 import { takeBackup } from '../../src/shared/db/backup/backup';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/shared/db/embedded';
-import { projectRoot } from '../../src/shared/paths';
+import { runCli as runOurCli, type CliRun } from '../helpers/cli';
 
 const dbName = 'backup_test';
 const tempDirs: string[] = [];
@@ -50,17 +49,8 @@ async function openFolder(dir: string): Promise<{ db: Db; close(): Promise<void>
   };
 }
 
-function runCli(args: string[], dir: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-r', path.join(projectRoot, 'test/helpers/register-ts.js'), path.join(projectRoot, 'src/cli/index.ts'), ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', DATA_DIR: dir, DB_NAME: dbName },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+function runCli(args: string[], dir: string): Promise<CliRun> {
+  return runOurCli(args, { env: { NODE_ENV: 'test', DATA_DIR: dir, DB_NAME: dbName } });
 }
 
 /** Every document of every collection, types included, in a comparable form. */

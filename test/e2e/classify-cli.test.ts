@@ -1,11 +1,10 @@
 /** `npm run cli -- classify`, run as an outside evaluation runs it: a separate process reading JSON lines. */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { retrain } from '../../src/modules/classification/training.service';
-import { projectRoot } from '../../src/shared/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { databaseUriOf, runCli as runOurCli, type CliRun } from '../helpers/cli';
 
 let db: TestDatabase;
 let folder: string;
@@ -27,19 +26,8 @@ async function inputFile(name: string, lines: string[]): Promise<string> {
 }
 
 /** Runs the CLI from the sources; the database is this test's, reached like the server does. */
-function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const databaseUrl = new URL(db.uri);
-  databaseUrl.pathname = `/${db.dbName}`;
-  const child = spawn(process.execPath, ['-r', path.join(projectRoot, 'test/helpers/register-ts.js'), path.join(projectRoot, 'src/cli/index.ts'), ...args], {
-    cwd: folder,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', MONGODB_URI: databaseUrl.toString() },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+function runCli(args: string[]): Promise<CliRun> {
+  return runOurCli(args, { cwd: folder, env: { NODE_ENV: 'test', MONGODB_URI: databaseUriOf(db) } });
 }
 
 const parseLines = (text: string) =>

@@ -1,9 +1,7 @@
 /** `npm run cli -- user create`, run as the operator runs it: a separate process on the same database. */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { staffAccountModel } from '../../src/modules/accounts/user.model';
-import { projectRoot } from '../../src/shared/paths';
 import { createTestDatabase, type TestDatabase } from '../helpers/database';
+import { databaseUriOf, runCli as runOurCli, type CliRun } from '../helpers/cli';
 
 let db: TestDatabase;
 
@@ -16,19 +14,8 @@ afterAll(async () => {
 });
 
 /** Runs the CLI from the sources with only the given environment (no terminal on stdin). */
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const databaseUrl = new URL(db.uri);
-  databaseUrl.pathname = `/${db.dbName}`;
-  const child = spawn(process.execPath, ['-r', path.join(projectRoot, 'test/helpers/register-ts.js'), path.join(projectRoot, 'src/cli/index.ts'), ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', MONGODB_URI: databaseUrl.toString(), ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runOurCli(args, { env: { NODE_ENV: 'test', MONGODB_URI: databaseUriOf(db), ...env } });
 }
 
 describe('npm run cli -- user create', () => {

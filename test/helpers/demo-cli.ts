@@ -3,13 +3,12 @@
  * data folder of the test's own (the embedded database `npm start` would use there), or on a
  * uniquely named database at MONGODB_URI when the suite runs against a real MongoDB.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
 import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/shared/db/embedded';
-import { projectRoot } from '../../src/shared/paths';
+import { runCli as runOurCli, type CliRun } from './cli';
 
 export interface DemoInstall {
   dataDir: string;
@@ -55,15 +54,6 @@ export async function newDemoInstall(): Promise<DemoInstall> {
   };
 }
 
-function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['-r', path.join(projectRoot, 'test/helpers/register-ts.js'), path.join(projectRoot, 'src/cli/index.ts'), ...args], {
-    cwd: projectRoot,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+function runCli(args: string[], env: Record<string, string>): Promise<CliRun> {
+  return runOurCli(args, { env });
 }
