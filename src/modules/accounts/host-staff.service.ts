@@ -57,7 +57,7 @@ async function mirrorAccount(connection: Connection, user: HostStaffUser, role: 
           // Not an argon2 hash: no password verifies against it, so the account cannot sign in here.
           $setOnInsert: { hostUserId: user.id, passwordHash: `host-managed:${randomBytes(16).toString('hex')}`, createdAt: new Date() },
         },
-        { upsert: true, new: true, runValidators: true },
+        { upsert: true, returnDocument: 'after', runValidators: true },
       )
       .lean()
       .exec();
