@@ -9,6 +9,7 @@
 import type { Connection } from 'mongoose';
 import type { ServerProcess } from '../helpers/server-process';
 import { createEventsApiKey, spawnAppOn, startStandaloneDatabase, stopApp, type StandaloneDatabase } from '../helpers/standalone-db';
+import { waitFor } from '../helpers/wait';
 import { recordResilienceRow } from './summary';
 
 const TRIALS = Number(process.env.DB_KILL_TRIALS ?? 2);
@@ -91,7 +92,8 @@ test(`when the database is killed ${TRIALS} times during bursts of API writes, t
   // One more kill with nothing in flight, so everything is read back from the journal.
   await database.kill();
   await database.start();
-  expect((await fetch(`${url}/readyz`)).status).toBe(200);
+  // The app's driver notices the restarted database at its next heartbeat: readiness follows.
+  await waitFor(async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 20_000, what: '/readyz 200 after the last restart' });
 
   const acknowledged = writes.filter((write) => write.acknowledged);
   const connection = await database.connect(dbName);
