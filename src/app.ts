@@ -38,7 +38,8 @@ export function createApp(deps: AppDependencies): Express {
   const { config, logger, connection, scheduler } = deps;
   const app = express();
   // The top-level app renders only what falls outside the plugin's routers (its 404s and errors).
-  app.engine('hbs', createViewEngine().engine);
+  const viewEngine = createViewEngine();
+  app.engine('hbs', viewEngine.engine);
   app.set('view engine', 'hbs');
   app.set('views', viewsDir);
   app.locals.productName = productName;
@@ -61,6 +62,9 @@ export function createApp(deps: AppDependencies): Express {
       routes: [Router().use(passwordChangeGate()), accountsRoutes({ config, connection, passport: staffPassport })],
     },
     extraStaffRoutes: scheduler ? [jobDashboard(scheduler)] : [],
+    viewEngine,
+    // Set above for every answer, the probes and 404s included.
+    securityHeadersSet: true,
   });
   // Customers' pages and the API first: they need no session.
   mountApp(app, '/', publicRouter);

@@ -63,6 +63,7 @@ import { createLogger, type Logger } from './shared/logging';
 import { createEmailRenderer, createMailer, type Mailer } from './shared/mail';
 import { assetsDir, chartJsDistDir, viewsDir } from './shared/paths';
 import { createViewEngine } from './shared/views/engine';
+import type { ExpressHandlebars } from 'express-handlebars';
 
 export type { HostStaffUser } from './modules/accounts/host-staff.service';
 export type { StaffRole } from './shared/auth/staff-user';
@@ -189,6 +190,10 @@ export interface ChurnRouterDependencies {
   /** Extra staff routes (the standalone app's job dashboard). */
   extraStaffRoutes?: Router[];
   viewsOverrideDir?: string;
+  /** The Handlebars engine to render with; one is made when not given (the standalone app shares its own). */
+  viewEngine?: ExpressHandlebars;
+  /** True when the app around the routers already sets our security headers (standalone), so they are not set again. */
+  securityHeadersSet?: boolean;
 }
 
 /** Request bodies beyond this get 413. Imports have their own upload limit. */
@@ -196,8 +201,10 @@ const bodyLimit = '100kb';
 
 export function buildChurnRouters(deps: ChurnRouterDependencies): Pick<ChurnPlugin, 'router' | 'publicRouter'> {
   const { config, logger, connection, jobQueue, staffSignIn } = deps;
+  // One engine for both routers: each compiles and caches the templates and partials it renders.
+  const viewEngine = deps.viewEngine ?? createViewEngine();
 
-  const publicRouter = subApp(deps);
+  const publicRouter = subApp(deps, viewEngine);
   // Customers' pages (survey, unsubscribe): no session, no staff chrome; the link is the credential.
   publicRouter.use(apiDocsRoutes({ productName, cacheAssets: config.env === 'production' }));
   publicRouter.use(surveyPublicRoutes({ connection, classifyText: surveyTextClassifier(connection) }));
@@ -214,7 +221,7 @@ export function buildChurnRouters(deps: ChurnRouterDependencies): Pick<ChurnPlug
   attributeOnWinBack(connection);
   subscribeWebhooks(connection);
 
-  const router = subApp(deps);
+  const router = subApp(deps, viewEngine);
   router.locals.hostManagesStaff = staffSignIn.hostManaged === true;
   for (const step of staffSignIn.before ?? []) router.use(step);
   if (staffSignIn.identify) router.use(staffSignIn.identify);
@@ -242,10 +249,10 @@ export function buildChurnRouters(deps: ChurnRouterDependencies): Pick<ChurnPlug
 }
 
 /** An Express app of ours, mountable anywhere: our views, our assets, body parsing, mount-path-aware links. */
-function subApp({ config, viewsOverrideDir }: ChurnRouterDependencies): Express {
+function subApp({ config, viewsOverrideDir, securityHeadersSet }: ChurnRouterDependencies, viewEngine: ExpressHandlebars): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.engine('hbs', createViewEngine().engine);
+  app.engine('hbs', viewEngine.engine);
   app.set('view engine', 'hbs');
   app.set('views', viewsOverrideDir ? [viewsOverrideDir, viewsDir] : viewsDir);
   if (config.env === 'production') app.enable('view cache');
@@ -253,7 +260,7 @@ function subApp({ config, viewsOverrideDir }: ChurnRouterDependencies): Express 
   // Staff pages say so when mail goes to the outbox instead of being delivered.
   app.locals.mailGoesToOutbox = config.mail.smtpUrl === undefined;
   // Our pages carry our strict CSP wherever they are mounted.
-  app.use(securityHeaders());
+  if (!securityHeadersSet) app.use(securityHeaders());
   followMountPath(app);
   const assetCaching = { maxAge: config.env === 'production' ? '1d' : 0, index: false };
   app.use('/assets/vendor/chart.js', express.static(chartJsDistDir, assetCaching));
