@@ -31,17 +31,17 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express from 'express';
-import mongoose, { Types, trusted, type Connection } from 'mongoose';
+import mongoose, { trusted, type Connection } from 'mongoose';
 import { ensureIndexes } from '../../src/models';
 import { createApiKey } from '../../src/modules/accounts/accounts.service';
 import { timelineEventModel } from '../../src/modules/customers/customer-event.model';
 import { customerModel } from '../../src/modules/customers/customer.model';
 import { invitationModel } from '../../src/modules/surveys/invitation.model';
 import { responseModel } from '../../src/modules/surveys/response.model';
-import { currentSurvey, ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
+import { ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
 import { configureMongoose } from '../../src/shared/db/connection';
 import { projectRoot } from '../../src/shared/paths';
-import { newLinkToken } from '../../src/shared/security/tokens';
+import { addressOf, createInvitations, surveyForm } from './survey-fixtures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 10);
@@ -253,62 +253,6 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 // --- the data --------------------------------------------------------------------------------------
 
-/** N churned customers, each with a sent invitation and a working link token, inserted in bulk. */
-async function createInvitations(connection: Connection, count: number): Promise<string[]> {
-  const survey = await currentSurvey(connection);
-  if (!survey) throw new Error('the default exit survey is missing');
-  const tokens: string[] = [];
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + 30 * 86_400_000);
-  for (let start = 0; start < count; start += 2_000) {
-    const customers = Array.from({ length: Math.min(2_000, count - start) }, (_, i) => {
-      const n = start + i;
-      return {
-        _id: new Types.ObjectId(),
-        source: 'bench',
-        externalId: `bench-${n}`,
-        name: `Customer ${n}`,
-        email: `customer${n}@example.com`,
-        locale: n % 3 === 0 ? 'zh-CN' : 'en',
-        status: 'churned',
-        churnedAt: now,
-        churns: [{ at: now }],
-        contact: { emailConsent: true, doNotContact: false },
-        engagement: { campaignHoldouts: [] },
-        revenue: {},
-        tags: [],
-        attributes: {},
-        searchKeys: [],
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
-    await customerModel(connection).insertMany(customers, { lean: true });
-    const invitations = customers.map((customer) => {
-      const link = newLinkToken();
-      tokens.push(link.token);
-      return {
-        customerId: customer._id,
-        surveyKey: survey.key,
-        surveyVersion: survey.version,
-        status: 'sent',
-        locale: customer.locale,
-        sendAt: now,
-        sentAt: now,
-        lastMessageAt: now,
-        messagesSent: 1,
-        expiresAt,
-        tokenHashes: [link.hash],
-        attempts: 0,
-        origin: 'bench',
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
-    await invitationModel(connection).insertMany(invitations, { lean: true });
-  }
-  return tokens;
-}
 
 // --- the load ------------------------------------------------------------------------------------
 
@@ -350,10 +294,12 @@ interface LoadCounts {
   eventRequests: number;
 }
 
-const reasons = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural'];
 const triggers = ['cancellation', 'inactivity'];
 
 /** The three workloads; each request takes the next token or id, across warm-up and measurement. */
+/** The causes a host reports, in turn. */
+const causes = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural'];
+
 function loadPlans(tokens: string[], apiKey: string) {
   const runId = randomBytes(4).toString('hex');
   const counts: LoadCounts = { surveyRequests: 0, tokensExhausted: 0, eventRequests: 0 };
@@ -375,7 +321,7 @@ function loadPlans(tokens: string[], apiKey: string) {
         customer: { externalId: `load-${runId}-${i}`, source: 'load', name: `Load customer ${i}`, email: `load-${runId}-${i}@example.com`, emailConsent: true },
         at: new Date().toISOString(),
         trigger: triggers[i % triggers.length],
-        cause: { code: reasons[i % reasons.length], reason: 'Reported by the host CRM at cancellation.' },
+        cause: { code: causes[i % causes.length], reason: 'Reported by the host CRM at cancellation.' },
       };
       return { ...base, headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` }, body: JSON.stringify(body) };
     },
@@ -419,20 +365,7 @@ function cpuMsOf(pid: number | undefined): number {
 }
 
 /** A different customer address for each request: 10.x.y.z. */
-function addressOf(i: number): string {
-  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-}
 
-/** A full, valid answer set of the default exit survey, varied a little per request. */
-function surveyForm(i: number): string {
-  return new URLSearchParams({
-    'q_main-reason': reasons[i % reasons.length],
-    'q_bought-elsewhere': i % 3 ? 'no' : 'yes',
-    'q_likely-return': String(i % 11),
-    q_details: i % 2 ? '客服回复太慢了，等了三天才有人理我。' : 'Support took three days to answer and the price went up twice this year.',
-    mayContact: i % 4 ? 'yes' : 'no',
-  }).toString();
-}
 
 /** About the size of a churn event, as JSON. */
 const echoBody = {

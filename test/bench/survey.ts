@@ -25,17 +25,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import express, { type Express } from 'express';
-import mongoose, { Types, type Connection } from 'mongoose';
+import mongoose from 'mongoose';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { customerModel } from '../../src/modules/customers/customer.model';
-import { invitationModel } from '../../src/modules/surveys/invitation.model';
 import { responseModel } from '../../src/modules/surveys/response.model';
-import { currentSurvey, ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
+import { ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
 import { configureMongoose } from '../../src/shared/db/connection';
 import { startEmbeddedMongo } from '../../src/shared/db/embedded';
 import { createLogger } from '../../src/shared/logging';
-import { newLinkToken } from '../../src/shared/security/tokens';
+import { addressOf, createInvitations, surveyForm } from './survey-fixtures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -170,61 +169,6 @@ async function startProfiler(): Promise<{ stop(): Promise<object> }> {
   };
 }
 
-/** N churned customers, each with a sent invitation and a working link token, inserted in bulk. */
-async function createInvitations(connection: Connection, count: number): Promise<string[]> {
-  const survey = await currentSurvey(connection);
-  if (!survey) throw new Error('the default exit survey is missing');
-  const customers = customerModel(connection);
-  const invitations = invitationModel(connection);
-  await Promise.all([customers.init(), invitations.init(), responseModel(connection).init()]);
-  const tokens: string[] = [];
-  const now = new Date();
-  const expiresAt = new Date(now.getTime() + 30 * 86_400_000);
-  const batch = 2_000;
-  for (let start = 0; start < count; start += batch) {
-    const size = Math.min(batch, count - start);
-    const customerDocs = Array.from({ length: size }, (_, i) => {
-      const n = start + i;
-      return {
-        _id: new Types.ObjectId(),
-        source: 'bench',
-        externalId: `bench-${n}`,
-        name: `Customer ${n}`,
-        email: `customer${n}@example.com`,
-        locale: n % 2 ? 'zh-CN' : 'en',
-        status: 'churned',
-        churnedAt: now,
-        contact: { emailConsent: true, doNotContact: false },
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
-    await customers.insertMany(customerDocs, { lean: true });
-    const invitationDocs = customerDocs.map((customer) => {
-      const link = newLinkToken();
-      tokens.push(link.token);
-      return {
-        customerId: customer._id,
-        surveyKey: survey.key,
-        surveyVersion: survey.version,
-        status: 'sent',
-        locale: customer.locale,
-        sendAt: now,
-        sentAt: now,
-        lastMessageAt: now,
-        messagesSent: 1,
-        expiresAt,
-        tokenHashes: [link.hash],
-        attempts: 0,
-        origin: 'bench',
-        createdAt: now,
-        updatedAt: now,
-      };
-    });
-    await invitations.insertMany(invitationDocs, { lean: true });
-  }
-  return tokens;
-}
 
 /** The ceiling: the smallest useful Express app, parsing JSON and echoing it. */
 function bareJsonApp(): Express {
@@ -315,7 +259,6 @@ interface AutocannonResult {
 }
 type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
 
-const reasons = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural'];
 
 async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
   // autocannon ships no types; the few fields used here are declared above.
@@ -347,20 +290,7 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
 }
 
 /** A different customer address for each request: 10.x.y.z. */
-function addressOf(i: number): string {
-  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
-}
 
-/** A full, valid answer set of the default exit survey, varied a little per request. */
-function surveyForm(i: number): string {
-  return new URLSearchParams({
-    'q_main-reason': reasons[i % reasons.length],
-    'q_bought-elsewhere': i % 3 ? 'no' : 'yes',
-    'q_likely-return': String(i % 11),
-    q_details: i % 2 ? '客服回复太慢了，等了三天才有人理我。' : 'Support took three days to answer and the price went up twice this year.',
-    mayContact: i % 4 ? 'yes' : 'no',
-  }).toString();
-}
 
 /** About the size of a survey form, as JSON. */
 const echoBody = { mainReason: 'price', boughtElsewhere: 'no', likelyReturn: 7, details: 'Support took three days to answer and the price went up twice this year.', mayContact: 'yes' };
