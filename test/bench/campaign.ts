@@ -78,8 +78,11 @@ async function main(): Promise<void> {
   let rssPeak = rssBefore;
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
   const launchStarted = performance.now();
+  const launchClock = process.hrtime.bigint();
   await runCampaigns(deps, {});
   const launchSeconds = (performance.now() - launchStarted) / 1000;
+  // Monotonic microseconds, the clock of --cpu-prof: lets a profile of either process be cut to the launch.
+  if (process.env.BENCH_DB_NODE_ARGS) process.stdout.write(`launch window (monotonic µs): ${launchClock / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
   clearInterval(sampler);
   const enqueued = await deliveryModel(connection).countDocuments({ campaignId: campaign._id });
   const enqueueRate = enqueued / launchSeconds;
@@ -148,7 +151,9 @@ function customer(i: number) {
 
 /** The embedded database as its own process, as `npm run db` runs it (built by prebench). */
 async function startDatabaseProcess(dbPath: string): Promise<{ uri: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/src/shared/db/embedded/cli.js'), '--port', '0', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_DB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the database process.
+  const nodeArgs = (process.env.BENCH_DB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist/src/shared/db/embedded/cli.js'), '--port', '0', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
   const uri = await new Promise<string>((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {

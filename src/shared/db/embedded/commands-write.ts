@@ -7,7 +7,7 @@ import { Query } from 'mingo';
 import type { Collection } from './collection';
 import type { CommandHandler } from './engine';
 import { badValue, toCommandError } from './errors';
-import { copyDocument, updatedDocument, upsertedDocument } from './updates';
+import { applyUpdate, copyDocument, upsertedDocument } from './updates';
 
 export const writeCommands: Record<string, CommandHandler> = {
   insert(command, context) {
@@ -37,10 +37,11 @@ export const writeCommands: Record<string, CommandHandler> = {
       let matches = existing ? existing.find(query) : [];
       if (statement.multi !== true) matches = matches.slice(0, 1);
       for (const doc of matches) {
-        const next = updatedDocument(doc, update, options);
+        const updated = applyUpdate(doc, update, options);
         n++;
-        if (!next) continue;
-        existing!.replace(doc, next);
+        if (!updated) continue;
+        const { next } = updated;
+        existing!.replace(doc, next, updated.changedPaths);
         context.log.push({ o: 'put', db: context.db, c: name, d: next });
         nModified++;
       }
@@ -90,9 +91,10 @@ export const writeCommands: Record<string, CommandHandler> = {
     if (!update || typeof update !== 'object') throw badValue('Either an update or remove=true must be specified');
     const options = { query, arrayFilters: command.arrayFilters as Document[] | undefined };
     if (doc) {
-      const next = updatedDocument(doc, update, options);
-      if (next) {
-        existing!.replace(doc, next);
+      const updated = applyUpdate(doc, update, options);
+      const next = updated?.next ?? null;
+      if (updated && next) {
+        existing!.replace(doc, next, updated.changedPaths);
         context.log.push({ o: 'put', db: context.db, c: name, d: next });
       }
       return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new === true ? (next ?? doc) : doc), ok: 1 };

@@ -54,6 +54,25 @@ export class SecondaryIndex {
     for (let k = 1; k < this.fields.length; k++) this.prefixes.push(new Map());
   }
 
+  /**
+   * Whether a change to any of `paths` can change this index's keys or membership. A path
+   * changes a field when one is a prefix of the other ("tags" and "tags.0", "contact" and
+   * "contact.email"); positional segments ($, $[], $[x]) cut the path there. A partial index
+   * depends on the fields of its filter too, so it always counts.
+   */
+  dependsOn(paths: string[]): boolean {
+    if (this.partial) return true;
+    for (const raw of paths) {
+      const dollar = raw.search(/(^|\.)\$/);
+      const path = dollar === -1 ? raw : raw.slice(0, dollar);
+      if (path === '') return true;
+      for (const field of this.fields) {
+        if (field === path || field.startsWith(`${path}.`) || path.startsWith(`${field}.`)) return true;
+      }
+    }
+    return false;
+  }
+
   /** Usable to narrow queries: only plain indexes give a complete candidate set. */
   get narrowsQueries(): boolean {
     return !this.sparse && !this.partial && !this.spec.collation;

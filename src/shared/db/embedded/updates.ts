@@ -21,12 +21,45 @@ export function copyDocument(doc: Document): Document {
 
 /** The updated copy of `doc`, or null when the update changes nothing. */
 export function updatedDocument(doc: Document, update: Document | Document[], options: UpdateOptions): Document | null {
+  return applyUpdate(doc, update, options)?.next ?? null;
+}
+
+/**
+ * The updated copy of `doc` and the paths an operator update changed (null: unknown, e.g. a
+ * replacement or a pipeline), or null when nothing changed. The paths let the collection
+ * re-key only the indexes over them.
+ */
+export function applyUpdate(doc: Document, update: Document | Document[], options: UpdateOptions): { next: Document; changedPaths: string[] | null } | null {
   const changes: { fields?: string[] } = {};
-  const next = transform(copyDocument(doc), update, options, false, changes);
+  const operatorUpdate = !Array.isArray(update) && isOperatorUpdate(update);
+  const next = transform(operatorUpdate ? copyTouchedFields(doc, update as Document) : copyDocument(doc), update, options, false, changes);
   if (valueKey(next._id) !== valueKey(doc._id)) throw immutableField();
   // Operator updates report what they changed; comparing whole documents is for the rest.
-  if (changes.fields) return changes.fields.length === 0 ? null : next;
-  return valueKey(next) === valueKey(doc) ? null : next;
+  if (changes.fields) return changes.fields.length === 0 ? null : { next, changedPaths: changes.fields };
+  return valueKey(next) === valueKey(doc) ? null : { next, changedPaths: null };
+}
+
+/**
+ * A copy of `doc` that an operator update may mutate: top-level fields the update names are
+ * deep-copied, the rest are shared with the stored document. mingo mutates only along the
+ * paths it is given, so the stored document stays intact, and an update of one field of a
+ * large customer no longer round-trips the whole document through BSON.
+ */
+function copyTouchedFields(doc: Document, operators: Document): Document {
+  const copy: Document = { ...doc };
+  const touch = (path: string) => {
+    const top = path.split('.', 1)[0];
+    const value = doc[top];
+    if (value !== null && typeof value === 'object' && copy[top] === value) copy[top] = copyDocument({ v: value }).v;
+  };
+  for (const [operator, argument] of Object.entries(operators)) {
+    if (argument === null || typeof argument !== 'object') continue;
+    for (const [path, target] of Object.entries(argument as Document)) {
+      touch(path);
+      if (operator === '$rename' && typeof target === 'string') touch(target);
+    }
+  }
+  return copy;
 }
 
 /** The document an upsert inserts: equality fields of the query, then the update. */
