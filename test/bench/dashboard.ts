@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { causeCodes } from '../../src/modules/customers/causes';
+import { builtInCauseCodes } from '../../src/modules/customers/causes';
 import { customerModel } from '../../src/modules/customers/customer.model';
 import { valueTiers } from '../../src/modules/customers/vocabulary';
 import { dashboardQuerySchema } from '../../src/modules/dashboard/dashboard.schemas';
@@ -97,7 +97,7 @@ function customer(i: number, now: Date) {
     signupDate,
     status: lost ? (back ? 'won_back' : 'churned') : 'active',
     churns: lost ? [{ at: churnedAt, ...(back ? { wonBackAt: new Date(churnedAt.getTime() + 20 * day), wonBackMonthlyRevenue: 30 } : {}) }] : [],
-    cause: lost ? { code: causeCodes[i % causeCodes.length], source: 'import', setAt: now } : undefined,
+    cause: lost ? { code: builtInCauseCodes[i % builtInCauseCodes.length], source: 'import', setAt: now } : undefined,
     revenue: { monthly: 20 + (i % 80) },
     value: { clv: 100, tier: valueTiers[i % valueTiers.length], rfm: { recencyDays: null, frequencyChange: null, monetaryChange: null, level: 'none' }, computedAt: now },
     contact: { emailConsent: true, doNotContact: false },

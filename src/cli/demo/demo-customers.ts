@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify/sync';
 import type { Connection } from 'mongoose';
-import type { CauseCode } from '../../modules/customers/causes';
+import type { BuiltInCauseCode } from '../../modules/customers/causes';
 import { customerModel, type Customer } from '../../modules/customers/customer.model';
 import { importCustomers, type ImportReport } from '../../modules/customers/import/customer-import';
 import { mappingPresets } from '../../modules/customers/import/mappings';
@@ -84,7 +84,7 @@ async function telcoContactFile(connection: Connection, now: Date): Promise<stri
 const syntheticColumns = [...contactColumns, 'plan', 'status', 'churn_type', 'cause', 'cause_reason', 'monthly_revenue', 'total_revenue', 'tenure_months'];
 
 /** Shares of churn causes, close to what the Telco file reports. */
-const causeShares: ReadonlyArray<[CauseCode, number]> = [
+const causeShares: ReadonlyArray<[BuiltInCauseCode, number]> = [
   ['competitor', 0.34],
   ['service', 0.2],
   ['price', 0.16],

@@ -6,7 +6,7 @@
  */
 import { trusted, type Types } from 'mongoose';
 import { surveyTextClassifier } from '../../modules/classification/customer-classification.service';
-import type { CauseCode } from '../../modules/customers/causes';
+import { isBuiltInCauseCode, type BuiltInCauseCode } from '../../modules/customers/causes';
 import { customerModel, type Customer } from '../../modules/customers/customer.model';
 import { dispatchDueInvitations } from '../../modules/surveys/dispatch.service';
 import { inviteCustomer } from '../../modules/surveys/invitations.service';
@@ -95,9 +95,9 @@ async function customersById(connection: MailingDependencies['connection'], ids:
 }
 
 /** Mostly what the host CRM recorded; now and then the customer tells a different story. */
-function causeToAnswer(customer: SurveyedCustomer, draw: number): CauseCode {
+function causeToAnswer(customer: SurveyedCustomer, draw: number): BuiltInCauseCode {
   const recorded = customer.cause?.code;
-  if (recorded && recorded !== 'other' && draw < 0.8) return recorded;
-  const causes: CauseCode[] = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'other'];
+  if (isBuiltInCauseCode(recorded) && recorded !== 'other' && draw < 0.8) return recorded;
+  const causes: BuiltInCauseCode[] = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'other'];
   return causes[Math.floor(draw * 1000) % causes.length];
 }

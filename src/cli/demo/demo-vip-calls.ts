@@ -7,7 +7,7 @@
 import { trusted, type Connection, type Types } from 'mongoose';
 import { callTaskModel, type CallTask } from '../../modules/campaigns/call-task.model';
 import { completeCallTask } from '../../modules/campaigns/follow-up.service';
-import type { CauseCode } from '../../modules/customers/causes';
+import type { BuiltInCauseCode } from '../../modules/customers/causes';
 import { customerModel, type Customer } from '../../modules/customers/customer.model';
 import { interviewFormSchema } from '../../modules/interviews/interviews.schemas';
 import { logInterview } from '../../modules/interviews/interviews.service';
@@ -39,7 +39,7 @@ export async function holdVipCalls(connection: Connection, campaignId: Types.Obj
     const random = seededRandom(seedOf(`call:${customer.externalId}`));
     // Some VIPs never pick up.
     if (!random.chance(0.7)) continue;
-    const cause = (task.cause in exitComments.en ? task.cause : 'other') as CauseCode;
+    const cause = (task.cause in exitComments.en ? task.cause : 'other') as BuiltInCauseCode;
     const competitor = cause === 'competitor' ? random.pick(competitors) : undefined;
     const followUp = random.chance(0.4);
     const form = interviewFormSchema().parse({

@@ -3,10 +3,10 @@
  * Chinese, in the words a telecom's customers use (several adapted from the classifier's labelled
  * evaluation comments in test/fixtures/classification), and the whole answer form built from them.
  */
-import type { CauseCode } from '../../modules/customers/causes';
+import type { BuiltInCauseCode } from '../../modules/customers/causes';
 import type { SeededRandom } from './seeded-random';
 
-type Comments = Readonly<Record<CauseCode, readonly string[]>>;
+type Comments = Readonly<Record<BuiltInCauseCode, readonly string[]>>;
 
 export const exitComments: Readonly<Record<'en' | 'zh-CN', Comments>> = {
   en: {
@@ -147,7 +147,7 @@ export interface AnswerPlan {
  * A customer's answers about `cause`: most tick the matching reason and add a comment; about
  * a third tick "Something else" and explain in their own words, which the classifier then reads.
  */
-export function answerPlan(random: SeededRandom, cause: CauseCode, locale: 'en' | 'zh-CN'): AnswerPlan {
+export function answerPlan(random: SeededRandom, cause: BuiltInCauseCode, locale: 'en' | 'zh-CN'): AnswerPlan {
   // "Something else" with a comment: the survey lets the classifier read the comment for the cause.
   const leftToClassifier = cause === 'other' || random.chance(0.35);
   const form: Record<string, string> = {
@@ -162,7 +162,7 @@ export function answerPlan(random: SeededRandom, cause: CauseCode, locale: 'en' 
 }
 
 /** Natural churn rarely comes back; price and relationship causes often would. */
-function likelyReturn(random: SeededRandom, cause: CauseCode): number {
-  const centre: Record<CauseCode, number> = { price: 6, competitor: 4, product: 4, service: 3, trust: 2, relationship: 6, natural: 1, other: 4 };
+function likelyReturn(random: SeededRandom, cause: BuiltInCauseCode): number {
+  const centre: Record<BuiltInCauseCode, number> = { price: 6, competitor: 4, product: 4, service: 3, trust: 2, relationship: 6, natural: 1, other: 4 };
   return Math.max(0, Math.min(10, centre[cause] + random.between(-2, 2)));
 }

@@ -6,7 +6,7 @@
  */
 import type { Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
-import { causeCodes, causeTaxonomy } from '../customers/causes';
+import type { CauseLabels } from '../classification/cause-view';
 import { valueTiers } from '../customers/vocabulary';
 import { offerActions } from './campaign.model';
 import { formLimits, keepAudience, sendsMail, type CampaignForm, type LocalizedFields } from './campaign-form';
@@ -23,13 +23,14 @@ export interface CampaignFormPage {
   preview: MessagePreview | null | undefined;
   t: Translate;
   locale: Locale;
+  /** The taxonomy's causes: offer rules are given to the active ones (and keep a retired one they already name). */
+  causes: CauseLabels;
 }
 
-export function campaignFormView({ form, errors, segments, ownAudience, preview, t, locale }: CampaignFormPage) {
+export function campaignFormView({ form, errors, segments, ownAudience, preview, t, causes }: CampaignFormPage) {
   const at = (path: string) => errors[path];
   const under = (path: string) => at(path) ?? Object.entries(errors).find(([field]) => field.startsWith(`${path}.`))?.[1];
   const field = (path: string, value: string, error = at(path)) => ({ id: fieldId(path), name: path, value, error });
-  const causes = causeLabels(locale);
 
   return {
     name: field('name', form.name),
@@ -60,7 +61,7 @@ export function campaignFormView({ form, errors, segments, ownAudience, preview,
           id: fieldId(`${path}.causes`),
           name: `${path}.causes`,
           error: under(`${path}.causes`),
-          options: ['*', ...causeCodes].map((cause) => ({ value: cause, label: cause === '*' ? t('campaigns:form.anyCause') : causes[cause], checked: offer.causes.includes(cause) })),
+          options: causeOptions(offer.causes, causes, t),
         },
         action: {
           ...field(`${path}.action`, offer.action),
@@ -142,17 +143,20 @@ function localizedFields(path: string, texts: { subject: LocalizedFields; body: 
   );
 }
 
-function previewView(preview: MessagePreview, t: Translate, causes: Record<string, string>) {
+/** Any cause, the active causes, and the others the rule already names (a cause retired since, or one typed in a crafted post). */
+function causeOptions(chosen: readonly string[], causes: CauseLabels, t: Translate) {
+  const offered = ['*', ...causes.choices.map((choice) => choice.code)];
+  const kept = chosen.filter((cause) => !offered.includes(cause));
+  return [...offered, ...new Set(kept)].map((cause) => ({ value: cause, label: cause === '*' ? t('campaigns:form.anyCause') : causes.label(cause), checked: chosen.includes(cause) }));
+}
+
+function previewView(preview: MessagePreview, t: Translate, causes: CauseLabels) {
   return {
     ...preview,
-    causeLabel: causes[preview.customer.cause] ?? preview.customer.cause,
+    causeLabel: causes.label(preview.customer.cause),
     ruleNumber: preview.rule + 1,
     outcome: preview.action === 'none' ? t('campaigns:preview.noRule') : preview.action === 'exclude' ? t('campaigns:preview.excluded') : preview.action === 'personal_call' ? t('campaigns:preview.call') : null,
   };
-}
-
-function causeLabels(locale: Locale): Record<string, string> {
-  return Object.fromEntries(causeCodes.map((code) => [code, causeTaxonomy[code].label[locale]]));
 }
 
 /** A list's problem (`offers.0.tiers.2`) points at the list's own field. */

@@ -61,5 +61,7 @@ const patterns: Array<[RegExp, string, Values]> = [
   [/^Too big: expected (?:number|int) to be <=?(-?[\d.]+)$/, 'atMost', (m) => ({ max: m[1] })],
   [/^Too small: expected array to have >=?1 items?$/, 'pickOne', () => ({})],
   [/^Invalid option/, 'choice', () => ({})],
+  [/^unknown cause "(.*)"$/s, 'unknownCause', (m) => ({ cause: m[1] })],
+  [/^cause "(.*)" is retired/s, 'retiredCause', (m) => ({ cause: m[1] })],
   [/^Too big: expected string/, 'tooLongPlain', () => ({})],
 ];

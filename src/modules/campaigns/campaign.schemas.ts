@@ -4,7 +4,7 @@
  * it starts, a sequence whose days go forward.
  */
 import { z } from 'zod';
-import { causeCodes } from '../customers/causes';
+import { causeCodePattern } from '../customers/causes';
 import { valueTiers } from '../customers/vocabulary';
 import { segmentDefinitionSchema } from '../segments/segment.schemas';
 import { offerActions } from './campaign.model';
@@ -29,7 +29,8 @@ const variantSchema = z.object({
 const offerSchema = z
   .object({
     tiers: z.array(z.enum([...valueTiers, 'none', '*'])).min(1),
-    causes: z.array(z.enum([...causeCodes, '*'])).min(1),
+    // Any cause ('*') or cause codes; the service checks them against the stored taxonomy.
+    causes: z.array(z.string().refine((cause) => cause === '*' || causeCodePattern.test(cause), 'Invalid option: expected * or a cause code')).min(1),
     action: z.enum(offerActions),
     discountPercent: z.number().min(0, 'an offer between 0 and 100%').max(100, 'an offer between 0 and 100%').optional(),
     couponCode: z.string().trim().max(64).optional(),

@@ -15,6 +15,7 @@ import type { Connection } from 'mongoose';
 import { declareRoute } from '../../shared/auth/route-table';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { setNotice } from '../../shared/http/notice';
+import { causeLabels } from '../classification/cause-view';
 import { wantsJson } from '../../shared/http/wants-json';
 import { createEmailRenderer, type EmailRenderer } from '../../shared/mail';
 import type { Campaign } from './campaign.model';
@@ -152,13 +153,13 @@ export function campaignRoutes({ connection, baseUrl, renderer = createEmailRend
       action: id ? `/campaigns/${id}` : '/campaigns',
       backHref: id ? `/campaigns/${id}` : '/campaigns',
       hasErrors: Object.keys(errors).length > 0,
-      view: campaignFormView({ form, errors, segments, ownAudience: existing !== undefined && !existing.segmentId, preview, t: req.t, locale: req.locale }),
+      view: campaignFormView({ form, errors, segments, ownAudience: existing !== undefined && !existing.segmentId, preview, t: req.t, locale: req.locale, causes: await causeLabels(connection, req.locale) }),
     });
   }
 
   async function renderCampaignPage(req: Request, res: Response, id: string, status: number, alert?: string): Promise<void> {
     const data = await campaignPageData(connection, id);
-    res.status(status).render('campaigns/report', { title: data.campaign.name, alert, page: campaignPageView(data, req.t, req.locale) });
+    res.status(status).render('campaigns/report', { title: data.campaign.name, alert, page: campaignPageView(data, req.t, req.locale, await causeLabels(connection, req.locale)) });
   }
 
   return router;

@@ -4,15 +4,21 @@
  *
  *   draft → scheduled → running ⇄ paused → completed
  *   draft | scheduled | running | paused → cancelled
+ *
+ * An offer rule's causes must be active in the stored taxonomy (an edit may keep one retired
+ * since); the audience may filter by any cause the taxonomy knows, retired ones included.
  */
 import { Types, trusted, type Connection } from 'mongoose';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
+import { checkCauses } from '../classification/known-causes';
+import { checkSegmentCauses } from '../segments/segment-causes';
 import { campaignModel, type Campaign, type CampaignState } from './campaign.model';
 import { campaignDraftSchema, type CampaignDraftInput } from './campaign.schemas';
 import { deliveryModel } from './delivery.model';
 
 export async function createCampaign(connection: Connection, input: CampaignDraftInput, createdBy: string): Promise<Campaign> {
   const draft = parseDraft(input);
+  await checkDraftCauses(connection, draft);
   const created = await campaignModel(connection).create({ ...draft, state: 'draft', createdBy, launch: { members: 0 } });
   return created.toObject() as Campaign;
 }
@@ -20,6 +26,8 @@ export async function createCampaign(connection: Connection, input: CampaignDraf
 /** Edits a campaign that has not started sending. */
 export async function updateCampaign(connection: Connection, id: string, input: CampaignDraftInput): Promise<Campaign> {
   const draft = parseDraft(input);
+  const stored = await campaignModel(connection).findById(campaignId(id), { offers: 1 }).lean<Pick<Campaign, 'offers'>>().exec();
+  await checkDraftCauses(connection, draft, stored?.offers.flatMap((offer) => offer.causes) ?? []);
   const updated = await campaignModel(connection)
     .findOneAndUpdate({ _id: campaignId(id), state: trusted({ $in: ['draft', 'scheduled'] }) }, { $set: draft }, { returnDocument: 'after' })
     .lean<Campaign>()
@@ -67,6 +75,13 @@ function parseDraft(input: CampaignDraftInput) {
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const { segmentId, ...draft } = parsed.data;
   return { ...draft, ...(segmentId ? { segmentId: new Types.ObjectId(segmentId) } : {}) };
+}
+
+/** Refuses (`CauseNotAllowedError`) offer causes not in use, but those already in the stored campaign, and audience causes the taxonomy never had. */
+async function checkDraftCauses(connection: Connection, draft: ReturnType<typeof parseDraft>, alreadyThere: readonly string[] = []): Promise<void> {
+  const offerCauses = draft.offers.flatMap((offer, i) => offer.causes.map((code, j) => ({ field: `offers.${i}.causes.${j}`, code: code === '*' ? undefined : code })));
+  await checkCauses(connection, offerCauses, 'assign', { alreadyThere });
+  await checkSegmentCauses(connection, draft.audience, 'audience.');
 }
 
 function campaignId(id: string): Types.ObjectId {

@@ -5,7 +5,7 @@
  */
 import { intlLocaleOf, type Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
-import { causeTaxonomy, isCauseCode } from '../customers/causes';
+import type { CauseLabels } from '../classification/cause-view';
 import type { CampaignState } from './campaign.model';
 import type { CampaignAction } from './campaigns.service';
 import { localInputOf } from './local-time';
@@ -24,12 +24,13 @@ const actionsByState: Record<CampaignState, CampaignAction[]> = {
 
 export const editableStates: readonly CampaignState[] = ['draft', 'scheduled'];
 
-export function campaignPageView(data: CampaignPageData, t: Translate, locale: Locale) {
+/** `causes` names the tier × cause cells and call tasks as the taxonomy does now (a retired cause marked so). */
+export function campaignPageView(data: CampaignPageData, t: Translate, locale: Locale, causes: CauseLabels) {
   const { campaign, report } = data;
   const percent = new Intl.NumberFormat(intlLocaleOf(locale), { style: 'percent', maximumFractionDigits: 1 });
   const points = new Intl.NumberFormat(intlLocaleOf(locale), { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
   const rate = (part: number, whole: number) => (whole > 0 ? percent.format(part / whole) : '–');
-  const causeLabel = (cause: string) => (isCauseCode(cause) ? causeTaxonomy[cause].label[locale] : cause);
+  const causeLabel = (cause: string) => causes.label(cause);
   const row = (group: GroupResult) => ({ ...group, winBackRate: rate(group.wonBack, group.members) });
   const schedule = campaign.schedule;
 

@@ -1,9 +1,10 @@
 /**
  * The classifier the product runs: the active trained model from the database (or the built-in
- * one while none is trained), the review threshold from the settings, and only the causes a
- * customer record can carry and the taxonomy has not retired.
+ * one while none is trained), the review threshold from the settings, and only the causes of the
+ * taxonomy that are not retired (the built-ins and those admins added; a trained model predicts
+ * an added cause once staff labels taught it).
  *
- * `loadActiveClassifier` checks the active version, the settings and the retired causes (three
+ * `loadActiveClassifier` checks the active version, the settings and the taxonomy (three
  * small reads), so bulk runs and staff actions follow a change made a moment ago anywhere; a
  * stored model is only gunzipped and parsed again when its version changed.
  *
@@ -15,7 +16,7 @@
  */
 import type { Connection } from 'mongoose';
 import { ReadCache } from '../../shared/db/read-cache';
-import { causeCodes, isCauseCode, type CauseCode } from '../customers/causes';
+import { builtInCauseCodes, type CauseCode } from '../customers/causes';
 import { builtInTextModel, classifierWithModel } from './built-in';
 import type { Classifier } from './classifier';
 import { classifierModelModel } from './classifier-model.model';
@@ -30,25 +31,25 @@ export interface ActiveClassifier {
   /** The trained version in use; null for the built-in model. */
   modelVersion: number | null;
   settings: ClassificationSettings;
-  /** Causes a result may name: the customer record's causes minus retired ones. */
+  /** Causes a result may name: the taxonomy's causes minus retired ones. */
   allowedCauses: ReadonlySet<CauseCode>;
 }
 
 export async function loadActiveClassifier(connection: Connection): Promise<ActiveClassifier> {
-  const [active, settings, retired] = await Promise.all([
+  const [active, settings, taxonomy] = await Promise.all([
     classifierModelModel(connection).findOne({ active: true }, { version: 1, _id: 0 }).lean<{ version: number }>().exec(),
     loadClassificationSettings(connection),
-    causeModel(connection).find({ retired: true }, { code: 1, _id: 0 }).lean<{ code: string }[]>().exec(),
+    causeModel(connection).find({}, { code: 1, retired: 1, _id: 0 }).lean<{ code: string; retired?: boolean }[]>().exec(),
   ]);
   const modelVersion = active?.version ?? null;
-  const retiredCodes = retired.map((cause) => cause.code).filter(isCauseCode).sort();
-  const keyOf = (version: number | null) => `${version}|${settings.reviewThreshold}|${retiredCodes.join(',')}`;
+  const allowedCodes = allowedCausesOf(taxonomy);
+  const keyOf = (version: number | null) => `${version}|${settings.reviewThreshold}|${allowedCodes.join(',')}`;
 
   const cached = lastBuilt.get(connection);
   if (cached?.key === keyOf(modelVersion)) return cached.active;
 
   const model = await modelFor(connection, modelVersion, cached);
-  const allowedCauses = new Set<CauseCode>(causeCodes.filter((code) => !retiredCodes.includes(code)));
+  const allowedCauses = new Set<CauseCode>(allowedCodes);
   const built: ActiveClassifier = {
     classifier: classifierWithModel(model.model, { reviewThreshold: settings.reviewThreshold }),
     modelVersion: model.version,
@@ -69,6 +70,12 @@ export function recentActiveClassifier(connection: Connection): Promise<ActiveCl
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** The built-ins (seeded or not) and the causes admins added, minus the retired ones; sorted, for the cache key. */
+function allowedCausesOf(taxonomy: readonly { code: string; retired?: boolean }[]): string[] {
+  const retired = new Set(taxonomy.filter((cause) => cause.retired).map((cause) => cause.code));
+  return [...new Set([...builtInCauseCodes, ...taxonomy.map((cause) => cause.code)])].filter((code) => !retired.has(code)).sort();
+}
 
 interface CachedClassifier {
   key: string;

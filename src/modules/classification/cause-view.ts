@@ -1,29 +1,45 @@
 /**
  * How causes and explanations read on staff pages: cause labels in the page's language (the
- * admins' renames from the stored taxonomy over the defaults), and an explanation as rows of
+ * admins' renames from the stored taxonomy over the defaults, retired causes marked so), the
+ * causes pickers and filters offer, and an explanation as rows of
  * "signal · cause · words · share". The customer page can reuse both with the
  * `cause-explanation` partial.
  */
 import type { Connection } from 'mongoose';
-import type { Locale } from '../../shared/i18n';
-import { causeCodes, causeTaxonomy, type CauseCode } from '../customers/causes';
+import { translate, type Locale } from '../../shared/i18n';
 import type { CauseExplanationItem } from '../customers/customer.model';
-import { listCauses } from './taxonomy.service';
+import { KnownCauses, knownCauses } from './known-causes';
+
+export interface CauseChoice {
+  code: string;
+  label: string;
+  retired: boolean;
+}
 
 export interface CauseLabels {
+  /** The cause's name in the page's language; a retired cause says so ("Competitor (retired)"). */
   label(code: string | undefined): string;
-  /** The causes staff may pick: the record's causes that are not retired, in report order. */
-  choices: { code: CauseCode; label: string }[];
+  /** The causes staff may assign (pickers): the active ones, in report order. */
+  choices: CauseChoice[];
+  /** The causes a filter or report may name: the active ones, then the retired ones old records carry. */
+  filterChoices: CauseChoice[];
 }
 
 export async function causeLabels(connection: Connection, locale: Locale): Promise<CauseLabels> {
-  const stored = await listCauses(connection, { includeRetired: true });
-  const byCode = new Map(stored.map((cause) => [cause.code, cause]));
+  return causeLabelsOf(await knownCauses(connection), locale);
+}
+
+/** The labels of a taxonomy already read (`KnownCauses.builtIn()` where there is no database). */
+export function causeLabelsOf(known: KnownCauses, locale: Locale): CauseLabels {
   const label = (code: string | undefined) => {
     if (!code) return '';
-    return byCode.get(code)?.labels[locale] ?? causeTaxonomy[code as CauseCode]?.label[locale] ?? code;
+    const name = known.label(code, locale);
+    return known.find(code)?.retired ? translate(locale, 'classification:cause.retiredLabel', { label: name }) : name;
   };
-  return { label, choices: causeCodes.filter((code) => !byCode.get(code)?.retired).map((code) => ({ code, label: label(code) })) };
+  const choice = (cause: { code: string; retired: boolean }): CauseChoice => ({ code: cause.code, label: label(cause.code), retired: cause.retired });
+  const active = known.all.filter((cause) => !cause.retired);
+  const retired = known.all.filter((cause) => cause.retired);
+  return { label, choices: active.map(choice), filterChoices: [...active, ...retired].map(choice) };
 }
 
 export interface ExplanationRow {

@@ -1,16 +1,11 @@
 /**
- * The churn causes the classifier knows out of the box (see the taxonomy in DOMAIN.md).
+ * The churn causes the classifier knows out of the box are the built-in ones (customers/causes.ts).
  * Admins may add causes to the stored taxonomy; those are learnt by the trained model from
- * staff labels, while the built-in lexicon and seed corpus cover these eight.
+ * staff labels, while the built-in lexicon and seed corpus cover the eight built-ins.
  */
-export const defaultCauseCodes = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural', 'other'] as const;
+import type { BuiltInCauseCode } from '../customers/causes';
 
-export type DefaultCauseCode = (typeof defaultCauseCodes)[number];
-
-/** A cause code: one of the defaults or one an admin added (lowercase letters, digits, `-`, `_`). */
-export type CauseCode = string;
+export { builtInCauseCodes, causeCodePattern, type CauseCode } from '../customers/causes';
 
 /** The cause given when nothing is clear enough; those results go to the review queue. */
-export const fallbackCause: DefaultCauseCode = 'other';
-
-export const causeCodePattern = /^[a-z][a-z0-9_-]{0,39}$/;
+export const fallbackCause: BuiltInCauseCode = 'other';

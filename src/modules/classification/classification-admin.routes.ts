@@ -21,7 +21,7 @@ import { setNotice } from '../../shared/http/notice';
 import { listModelVersions, rollbackModel } from './classifier-model.service';
 import { classificationSettingsSchema } from './classification-settings';
 import { loadClassificationSettings, saveClassificationSettings } from './classification-settings.store';
-import { causeCodePattern } from './causes';
+import { causeCodePattern, noCauseKey } from '../customers/causes';
 import { newLabelCount, staffConfirmedLabels } from './labels.service';
 import { addCause, listCauses, renameCause, restoreCause, retireCause, seedTaxonomy } from './taxonomy.service';
 import { retrain } from './training.service';
@@ -178,7 +178,8 @@ const newCauseSchema = z
       .string({ error: 'common:validation.required' })
       .trim()
       .toLowerCase()
-      .regex(causeCodePattern, 'classification:taxonomy.error.code'),
+      .regex(causeCodePattern, 'classification:taxonomy.error.code')
+      .refine((code) => code !== noCauseKey, 'classification:taxonomy.error.reserved'),
     labelEn: label,
     labelZh: label,
     descriptionEn: label,

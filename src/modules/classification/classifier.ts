@@ -2,7 +2,7 @@
  * Classifies one exit comment (with its survey answers) into a churn cause: survey choices,
  * lexicon phrases and the trained model, combined with weights and explained.
  */
-import { defaultCauseCodes, fallbackCause } from './causes';
+import { builtInCauseCodes, fallbackCause } from './causes';
 import { choiceShares, readAnswers, type SurveyAnswer } from './choice-signal';
 import { analyseComment, type AnalysisContext } from './comment-analysis';
 import { buildExplanation, type ExplanationItem } from './explanation';
@@ -41,7 +41,7 @@ export interface Classifier {
 }
 
 export function createClassifier(parts: { lexicon: Lexicon; model: TextModel; settings?: Partial<DecisionSettings> }): Classifier {
-  const causes = [...new Set<string>([...defaultCauseCodes, ...parts.lexicon.causes, ...parts.model.naiveBayes.causes])];
+  const causes = [...new Set<string>([...builtInCauseCodes, ...parts.lexicon.causes, ...parts.model.naiveBayes.causes])];
   return {
     lexicon: parts.lexicon,
     model: parts.model,

@@ -33,13 +33,13 @@ export const decidedByPeople = ['staff', 'interview'] as const;
 /** Longest text kept on the customer as the cause's reason (the record's limit). */
 const maxReasonLength = 2000;
 
-/** Classifies one comment; a cause the record cannot carry (retired, added by an admin) is left to review. */
+/** Classifies one comment; a retired cause (one an older model still predicts) is left to review. */
 export function verdictOn(active: ActiveClassifier, text: string, locale?: string): ClassifierVerdict {
   const result = classifyComment(active.classifier, { text, locale: locale === 'zh-CN' ? 'zh-CN' : 'en' });
-  const allowed = (cause: string | null | undefined): cause is CauseCode => typeof cause === 'string' && active.allowedCauses.has(cause as CauseCode);
+  const allowed = (cause: string | null | undefined): cause is CauseCode => typeof cause === 'string' && active.allowedCauses.has(cause);
   const sure = !result.needsReview && allowed(result.cause);
   const verdict: ClassifierVerdict = {
-    code: sure ? (result.cause as CauseCode) : fallbackCause,
+    code: sure ? result.cause : fallbackCause,
     confidence: result.confidence,
     needsReview: !sure,
     explanation: result.explanation,

@@ -1,12 +1,12 @@
 /**
  * The taxonomy the stored one is seeded from (DOMAIN.md, "Churn causes"): codes, labels and
- * recoverability come from the customers module's list, plus what each cause covers and its
+ * recoverability come from the customers module's built-in list, plus what each cause covers and its
  * default win-back lever, in both languages.
  */
-import { causeCodes, causeTaxonomy, type CauseCode } from '../customers/causes';
+import { builtInCauseCodes, builtInCauses, type BuiltInCauseCode } from '../customers/causes';
 import type { CauseInput } from './taxonomy.schemas';
 
-const coverage: Record<CauseCode, { description: CauseInput['description']; winBackLever: CauseInput['winBackLever'] }> = {
+const coverage: Record<BuiltInCauseCode, { description: CauseInput['description']; winBackLever: CauseInput['winBackLever'] }> = {
   price: {
     description: { en: 'Too expensive, competitor cheaper, price rise, unclear or unfair billing amounts.', 'zh-CN': '价格太高、竞争对手更便宜、涨价、账单金额不清或不合理。' },
     winBackLever: { en: 'Discount, cheaper plan, adjusted tariff.', 'zh-CN': '折扣、更便宜的套餐、调整资费。' },
@@ -41,9 +41,9 @@ const coverage: Record<CauseCode, { description: CauseInput['description']; winB
   },
 };
 
-export const defaultTaxonomy: readonly CauseInput[] = causeCodes.map((code) => ({
+export const defaultTaxonomy: readonly CauseInput[] = builtInCauseCodes.map((code) => ({
   code,
-  labels: causeTaxonomy[code].label,
-  recoverable: causeTaxonomy[code].recoverable,
+  labels: builtInCauses[code].label,
+  recoverable: builtInCauses[code].recoverable,
   ...coverage[code],
 }));

@@ -3,11 +3,13 @@
  * Staff confirm the suggestion or correct it with one click; either way the cause becomes
  * staff-decided (source `staff`, `confirmedAt` set), the change is audited and goes on the
  * timeline, and the customer's words with that cause become a label the next retraining uses.
+ * The cause must be active in the stored taxonomy (an admin's own cause included).
  */
 import { Types, type Connection } from 'mongoose';
 import { recordAudit } from '../../shared/audit/audit-log';
 import { ConflictError, NotFoundError } from '../../shared/errors';
 import type { CauseCode } from '../customers/causes';
+import { checkCauses } from './known-causes';
 import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
 import { customerEvents } from '../customers/domain-events';
 import { recordTimelineEvent } from '../customers/timeline.service';
@@ -47,9 +49,11 @@ export interface ReviewDecisionInput {
 
 /**
  * Applies a review decision. Refused with a ConflictError when the customer no longer waits for
- * review (someone decided first, or a newer comment was classified with confidence).
+ * review (someone decided first, or a newer comment was classified with confidence), and with a
+ * CauseNotAllowedError for a cause that is unknown or retired.
  */
 export async function decideReview(connection: Connection, input: ReviewDecisionInput): Promise<Customer> {
+  await checkCauses(connection, [{ field: 'cause', code: input.cause }], 'assign');
   const now = input.now ?? new Date();
   const customers = customerModel(connection);
   const current = Types.ObjectId.isValid(input.customerId) ? await customers.findById(input.customerId).lean<Customer>().exec() : null;

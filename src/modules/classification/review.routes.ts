@@ -15,10 +15,11 @@ import { declareRoute } from '../../shared/auth';
 import { ConflictError } from '../../shared/errors';
 import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http/forms';
 import { setNotice } from '../../shared/http/notice';
-import { causeCodes } from '../customers/causes';
+import { causeCodeField } from '../customers/causes';
 import { customerStatuses } from '../customers/vocabulary';
 import { loadLastReclassify } from './classification-settings.store';
 import { causeLabels, explanationRows } from './cause-view';
+import { CauseNotAllowedError } from './known-causes';
 import { queueRetrainWhenDue } from './labels.service';
 import { countReclassifiable, reclassifyCustomers, reclassifyFilterSchema, type ReclassifyFilter } from './reclassify.service';
 import { decideReview, reviewQueue, type ReviewDecision } from './review-queue.service';
@@ -41,13 +42,13 @@ export function causeReviewRoutes({ connection, scheduler }: ReviewRoutesDepende
   for (const decision of ['confirm', 'correct'] as const) {
     declareRoute(router, { method: 'post', path: `/causes/review/:id/${decision}`, roles: causeStaff }, async (req, res) => {
       const form = readForm(decisionSchema, req.body);
-      const labels = await causeLabels(connection, req.locale);
-      if (!form.ok || !labels.choices.some((choice) => choice.code === form.data.cause)) return renderQueue(req, res, 400, 'classification:review.error.cause');
+      if (!form.ok) return renderQueue(req, res, 400, 'classification:review.error.cause');
       const staff = { id: req.user?.id ?? 'unknown', name: req.user?.name };
       try {
         const customer = await decideReview(connection, { customerId: String(req.params.id), decision: decision as ReviewDecision, cause: form.data.cause, staff });
-        setNotice(req, `classification:review.${decision}ed`, { name: customer.name ?? customer.externalId, cause: labels.label(form.data.cause) });
+        setNotice(req, `classification:review.${decision}ed`, { name: customer.name ?? customer.externalId, cause: (await causeLabels(connection, req.locale)).label(form.data.cause) });
       } catch (error) {
+        if (error instanceof CauseNotAllowedError) return renderQueue(req, res, 400, 'classification:review.error.cause');
         if (!(error instanceof ConflictError)) throw error;
         setNotice(req, 'classification:review.alreadyDecided');
       }
@@ -121,7 +122,7 @@ export function causeReviewRoutes({ connection, scheduler }: ReviewRoutesDepende
 
 // ---------------------------------------------------------------------------------------------
 
-const decisionSchema = z.object({ cause: z.enum(causeCodes, { error: 'common:validation.choice' }) }).strip();
+const decisionSchema = z.object({ cause: causeCodeField('common:validation.choice') }).strip();
 
 function describeFilter(req: Request, filter: ReclassifyFilter): string {
   const parts = [

@@ -2,18 +2,20 @@
  * Staff overriding a customer's churn cause by hand, with a comment saying why. The change is
  * audited (who, when, before, after, comment) and goes on the timeline; afterwards the cause's
  * source is `staff`, which surveys and interviews no longer overwrite. The customer's own words
- * (`cause.reason`) are kept: with the corrected label they teach the classifier.
+ * (`cause.reason`) are kept: with the corrected label they teach the classifier. Only an active
+ * cause of the stored taxonomy may be set; anything else is refused before a write.
  */
 import type { Connection } from 'mongoose';
 import { z } from 'zod';
 import { recordAudit } from '../../shared/audit/audit-log';
-import { causeCodes } from './causes';
+import { checkCauses } from '../classification/known-causes';
+import { causeCodeField } from './causes';
 import { customerModel, type ChurnCause, type Customer } from './customer.model';
 import { findCustomer } from './customers.service';
 import { customerEvents } from './domain-events';
 import { recordTimelineEvent } from './timeline.service';
 
-const cause = z.enum(causeCodes, { error: 'common:validation.choice' });
+const cause = causeCodeField('common:validation.choice');
 
 export const causeOverrideSchema = z
   .object({
@@ -30,9 +32,17 @@ export interface StaffActor {
   name: string;
 }
 
-/** Sets the cause as staff decided; returns the customer as stored afterwards. */
+/** Sets the cause as staff decided; returns the customer as stored afterwards. A cause not in use is a `CauseNotAllowedError`. */
 export async function overrideCause(connection: Connection, customerId: string, input: CauseOverride, staff: StaffActor, now: Date = new Date()): Promise<Customer> {
   const customer = await findCustomer(connection, customerId);
+  await checkCauses(
+    connection,
+    [
+      { field: 'code', code: input.code },
+      { field: 'secondary', code: input.secondary },
+    ],
+    'assign',
+  );
   const cause: ChurnCause = {
     code: input.code,
     secondary: input.secondary,

@@ -14,6 +14,7 @@
  */
 import { Types, type Connection } from 'mongoose';
 import { AppError, ConflictError, NotFoundError } from '../../shared/errors';
+import { checkCauses } from '../classification/known-causes';
 import { timelineEventModel, type TimelineEvent } from './customer-event.model';
 import { customerModel, searchKeysOf, type ChurnEpisode, type Customer } from './customer.model';
 import type { ChurnEventInput, ReactivationInput } from './customers.schemas';
@@ -36,6 +37,15 @@ export async function recordChurnEvent(connection: Connection, input: ChurnEvent
   const key = `churned:${input.customer.source}:${input.eventId}`;
   const earlier = await timelineEventByKey(connection, key);
   if (earlier) return finishChurnReport(connection, earlier, input, actor);
+  // A new report may only name causes in use; a repeated one answers as the first did.
+  await checkCauses(
+    connection,
+    [
+      { field: 'cause.code', code: input.cause?.code },
+      { field: 'cause.secondary', code: input.cause?.secondary },
+    ],
+    'assign',
+  );
 
   const known = await findCustomerByReference(connection, input.customer);
   if (!known && !input.customer.name && !input.customer.email) {

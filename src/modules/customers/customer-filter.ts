@@ -2,20 +2,31 @@
  * The one way to describe a list of customers — by status, tier, cause, warning level, owner,
  * tag, source, churn dates or a search prefix — shared by the API list, the CSV export, the
  * staff list and segments. Every filter is backed by an index on the customer model.
+ *
+ * Causes are checked for their shape here; `checkCustomerFilter` asks the stored taxonomy
+ * whether they exist (a retired cause is fine in a filter: old records carry it).
  */
-import mongoose, { Types } from 'mongoose';
+import mongoose, { Types, type Connection } from 'mongoose';
 import { z } from 'zod';
-import { causeCodes } from './causes';
+import { checkCauses } from '../classification/known-causes';
+import { causeCodeSchema } from './causes';
 import { customerStatuses, rfmLevels, valueTiers } from './vocabulary';
 
 /** `a,b,c` in a query string (or a repeated parameter) → a checked list. */
 function listOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return commaList(z.enum(values, { error: `expected one or more of ${values.join(', ')}` }), values.length);
+}
+
+/** Most causes one filter may name. */
+const maxCausesInFilter = 50;
+
+function commaList<Item extends z.ZodType<string, string>>(item: Item, max: number) {
   return z.preprocess(
     (raw) => (Array.isArray(raw) ? raw.join(',') : raw),
     z
       .string()
-      .transform((text) => text.split(',').map((item) => item.trim()).filter((item) => item !== ''))
-      .pipe(z.array(z.enum(values, { error: `expected one or more of ${values.join(', ')}` })).min(1).max(values.length)),
+      .transform((text) => text.split(',').map((value) => value.trim()).filter((value) => value !== ''))
+      .pipe(z.array(item).min(1).max(max)),
   );
 }
 
@@ -26,7 +37,7 @@ export const customerFilterSchema = z
   .object({
     status: listOf(customerStatuses).optional(),
     tier: listOf(valueTiers).optional(),
-    cause: listOf(causeCodes).optional(),
+    cause: commaList(causeCodeSchema, maxCausesInFilter).optional(),
     rfmLevel: listOf(rfmLevels).optional(),
     owner: objectId.optional(),
     tag: z.string().trim().min(1).max(100).optional(),
@@ -43,6 +54,11 @@ export const customerFilterSchema = z
   .strict();
 
 export type CustomerFilter = z.infer<typeof customerFilterSchema>;
+
+/** Refuses (`CauseNotAllowedError`, field `cause`) a filter by a cause the taxonomy does not know. */
+export async function checkCustomerFilter(connection: Connection, filter: Pick<CustomerFilter, 'cause'>): Promise<void> {
+  if (filter.cause) await checkCauses(connection, filter.cause.map((code) => ({ field: 'cause', code })), 'filter');
+}
 
 /** The mongoose filter for a checked customer filter; operators are ours, values are checked input. */
 export function customerQuery(filter: CustomerFilter): Record<string, unknown> {

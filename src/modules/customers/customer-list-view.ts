@@ -59,7 +59,8 @@ export function listPageView({ raw, errors, owners, causes, list }: { raw: Recor
     filterOptions: {
       status: options('status', customerStatuses, (status) => `customers:status.${status}`),
       tier: options('tier', valueTiers, (tier) => `customers:tier.${tier}`),
-      cause: causes.choices.map((choice) => ({ value: choice.code, label: choice.label, selected: value('cause') === choice.code })),
+      // Retired causes too: old records carry them.
+      cause: causes.filterChoices.map((choice) => ({ value: choice.code, label: choice.label, selected: value('cause') === choice.code })),
       rfmLevel: options('rfmLevel', rfmLevels, (level) => `customers:rfm.${level}`),
       sort: options('sort', customerSorts, (sort) => `customers:list.sort.${sort}`),
       owner: owners.map((owner) => ({ value: owner.id, name: owner.name, selected: value('owner') === owner.id })),

@@ -6,7 +6,7 @@
  */
 import type { Connection, SortOrder } from 'mongoose';
 import { z } from 'zod';
-import { customerFilterSchema, customerQuery, type CustomerFilter } from './customer-filter';
+import { checkCustomerFilter, customerFilterSchema, customerQuery, type CustomerFilter } from './customer-filter';
 import { customerModel, type Customer } from './customer.model';
 import { customerStatuses, type CustomerStatus } from './vocabulary';
 
@@ -56,6 +56,7 @@ export function listQueryOf(query: Record<string, unknown>): Record<string, unkn
 }
 
 export async function customerListPage(connection: Connection, { sort, page, ...filter }: CustomerListPageQuery, locale = 'en'): Promise<CustomerListPage> {
+  await checkCustomerFilter(connection, filter);
   const customers = customerModel(connection);
   const statusCounts = await countByStatus(connection, { ...filter, status: undefined });
   const total = customerStatuses.filter((status) => !filter.status || filter.status.includes(status)).reduce((sum, status) => sum + statusCounts[status], 0);

@@ -17,6 +17,7 @@ import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http
 import { setNotice } from '../../shared/http/notice';
 import { listUsers } from '../accounts/accounts.service';
 import { causeLabels } from '../classification/cause-view';
+import { CauseNotAllowedError } from '../classification/known-causes';
 import { interviewCards } from '../interviews/interview-view';
 import { interviewsOf } from '../interviews/interviews.service';
 import { resendInvitation } from '../surveys/invitations.service';
@@ -42,7 +43,13 @@ export function customerPageRoutes({ connection }: { connection: Connection }): 
     if (!parsed.success || Object.keys(errors).length > 0) {
       return res.status(400).render('customers/list', { title: req.t('customers:list.title'), ...listPageView({ raw, errors, owners, causes, list: null }), canAct: canAct(req) });
     }
-    const list = await customerListPage(connection, parsed.data, req.locale);
+    const list = await customerListPage(connection, parsed.data, req.locale).catch((error: unknown) => {
+      if (error instanceof CauseNotAllowedError) return error;
+      throw error;
+    });
+    if (list instanceof CauseNotAllowedError) {
+      return res.status(400).render('customers/list', { title: req.t('customers:list.title'), ...listPageView({ raw, errors: list.formErrors, owners, causes, list: null }), canAct: canAct(req) });
+    }
     res.render('customers/list', {
       title: req.t('customers:list.title'),
       ...listPageView({ raw, errors: {}, owners, causes, list }),
@@ -79,7 +86,12 @@ export function customerPageRoutes({ connection }: { connection: Connection }): 
     const customer = await findCustomer(connection, String(req.params.id));
     const form = readForm(causeOverrideSchema, req.body);
     if (!form.ok) return renderCauseForm(req, res, 400, customer, valuesToShowAgain(req.body), form.errors);
-    await overrideCause(connection, String(customer._id), form.data, { id: staffIdOf(req), name: req.user?.name ?? '' });
+    try {
+      await overrideCause(connection, String(customer._id), form.data, { id: staffIdOf(req), name: req.user?.name ?? '' });
+    } catch (error) {
+      if (!(error instanceof CauseNotAllowedError)) throw error;
+      return renderCauseForm(req, res, 400, customer, valuesToShowAgain(req.body), error.formErrors);
+    }
     setNotice(req, 'customers:override.done', { cause: (await causeLabels(connection, req.locale)).label(form.data.code) });
     res.redirect(303, `/customers/${String(customer._id)}`);
   });

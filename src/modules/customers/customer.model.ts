@@ -6,7 +6,7 @@
  * customer and time, so a long-lived customer's document stays small.
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { causeCodes, type CauseCode } from './causes';
+import { causeCodePattern, type CauseCode } from './causes';
 import {
   causeSources,
   churnTypes,
@@ -138,8 +138,9 @@ export interface Customer {
 
 const causeSchema = new Schema<ChurnCause>(
   {
-    code: { type: String, enum: causeCodes },
-    secondary: { type: String, enum: causeCodes },
+    // The shape only: which causes exist is the stored taxonomy's business (checked by the services).
+    code: { type: String, match: causeCodePattern },
+    secondary: { type: String, match: causeCodePattern },
     confidence: { type: Number, min: 0, max: 1 },
     source: { type: String, enum: causeSources, required: true },
     reason: { type: String, maxlength: 2000 },
@@ -150,7 +151,7 @@ const causeSchema = new Schema<ChurnCause>(
       default: undefined,
     },
     needsReview: Boolean,
-    suggested: { type: String, enum: causeCodes },
+    suggested: { type: String, match: causeCodePattern },
     confirmedAt: Date,
   },
   { _id: false },

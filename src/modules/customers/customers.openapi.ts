@@ -3,7 +3,7 @@
  * zod schemas the routes parse, the response schemas, and an example of each.
  */
 import type { ApiModuleDescription } from '../../shared/http/openapi';
-import { causeCodes } from './causes';
+import { builtInCauseCodes } from './causes';
 import {
   churnEventSchema,
   customerIdParamsSchema,
@@ -47,7 +47,7 @@ export const customersApiDescription: ApiModuleDescription = {
       operationId: 'reportChurnEvent',
       summary: 'Report a churned customer',
       description:
-        'A cancellation, or no purchase for the inactivity window. An unknown customer is created when a name or an e-mail is given (otherwise 404). Idempotent by `eventId`: sending a report again after a failed attempt (e.g. a 503) finishes what that attempt left undone; while that attempt may still be running (its first 5 seconds) a copy is answered 409 `report_in_progress`. A churned customer with an e-mail and consent is sent the exit survey.',
+        'A cancellation, or no purchase for the inactivity window. An unknown customer is created when a name or an e-mail is given (otherwise 404). Idempotent by `eventId`: sending a report again after a failed attempt (e.g. a 503) finishes what that attempt left undone; while that attempt may still be running (its first 5 seconds) a copy is answered 409 `report_in_progress`. A churned customer with an e-mail and consent is sent the exit survey. `cause.code` and `cause.secondary` must be active causes of the taxonomy: an unknown or retired one answers 400 naming the field.',
       scope: 'events:write',
       body: {
         schema: churnEventSchema,
@@ -99,7 +99,7 @@ export const customersApiDescription: ApiModuleDescription = {
       queryNotes: {
         status: `One or more of ${customerStatuses.join(', ')}, comma-separated.`,
         tier: `One or more of ${valueTiers.join(', ')}, comma-separated.`,
-        cause: `One or more of ${causeCodes.join(', ')}, comma-separated.`,
+        cause: `One or more cause codes of the taxonomy (the built-ins ${builtInCauseCodes.join(', ')}, and those an admin added; retired ones too), comma-separated. An unknown cause answers 400.`,
         rfmLevel: `One or more of ${rfmLevels.join(', ')}, comma-separated.`,
         owner: 'Id of the staff user who owns the customers.',
         q: 'Start of a name, a name word, an e-mail or an external id; case does not matter.',
@@ -123,7 +123,7 @@ export const customersApiDescription: ApiModuleDescription = {
       path: '/customers/{id}',
       operationId: 'updateCustomer',
       summary: 'Change a customer',
-      description: "Details, owner, contact permissions or the cause (recorded as the host's: source `import`, confidence 1 unless given). Status moves only through churn events and reactivations.",
+      description: "Details, owner, contact permissions or the cause (recorded as the host's: source `import`, confidence 1 unless given). Status moves only through churn events and reactivations. A cause must be active in the taxonomy: an unknown or retired one answers 400 naming the field.",
       scope: 'customers:write',
       pathParams: customerIdParamsSchema,
       body: { schema: customerPatchSchema, example: { plan: 'Pro yearly', tags: ['key-account'], contact: { doNotContact: false }, cause: { code: 'price', reason: 'Told the account manager the renewal was too dear' } } },

@@ -4,19 +4,18 @@
  * with them, so a field added to a response without being described here fails that test.
  */
 import { z } from 'zod';
-import { causeCodes } from './causes';
+import { causeCodeSchema } from './causes';
 import { timelineEventTypes } from './customer-event.model';
 import { customerDataSources } from './privacy/data-sources';
 import { causeSources, churnTypes, customerLocales, customerStatuses, rfmLevels, transactionKinds, valueTiers } from './vocabulary';
 
 const id = z.string().meta({ description: 'A record id (24 hex digits).' });
 const moment = z.iso.datetime();
-const causeCode = z.enum(causeCodes);
 const percentOrNull = z.number().nullable().meta({ description: 'Percent, two decimals; null when there is nothing to divide by.' });
 
 const causeSchema = z.object({
-  code: causeCode.optional(),
-  secondary: causeCode.optional(),
+  code: causeCodeSchema.optional(),
+  secondary: causeCodeSchema.optional(),
   confidence: z.number().min(0).max(1).optional(),
   source: z.enum(causeSources),
   reason: z.string().optional().meta({ description: "The customer's or the host's own words." }),
@@ -27,7 +26,7 @@ const causeSchema = z.object({
     .optional()
     .meta({ description: "The classifier's signals behind the cause." }),
   needsReview: z.boolean().optional().meta({ description: 'The classifier was unsure; the customer waits in the review queue.' }),
-  suggested: causeCode.optional(),
+  suggested: causeCodeSchema.optional(),
   confirmedAt: moment.optional(),
 });
 
@@ -152,7 +151,7 @@ export const churnReportResponseSchema = z.object({
       wonBack: z.number().int(),
       recoveredMonthlyRevenue: z.number(),
       byTier: z.partialRecord(z.enum([...valueTiers, 'none']), z.object(retentionFigures)),
-      byCause: z.partialRecord(z.enum([...causeCodes, 'unknown']), z.object({ lost: z.number().int(), share: z.number(), churnRate: percentOrNull })),
+      byCause: z.partialRecord(causeCodeSchema, z.object({ lost: z.number().int(), share: z.number(), churnRate: percentOrNull })),
       surveyResponses: z.object({ delivered: z.number().int(), answered: z.number().int(), rate: percentOrNull }),
       winBackRate: percentOrNull,
     }),

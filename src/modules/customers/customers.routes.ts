@@ -19,8 +19,8 @@ import { z } from 'zod';
 import type { Scheduler } from '../../../jobs/scheduler';
 import { declareRoute } from '../../shared/auth';
 import { readForm, type FieldErrors } from '../../shared/http/forms';
-import { causeCodes } from './causes';
-import { customerFilterSchema } from './customer-filter';
+import { causeLabels, type CauseLabels } from '../classification/cause-view';
+import { checkCustomerFilter, customerFilterSchema } from './customer-filter';
 import { writeCustomersCsv } from './export/customers-csv';
 import { importCustomers, ImportFileError, type ImportReport } from './import/customer-import';
 import { mappingNamed, mappingNames } from './import/mappings';
@@ -66,7 +66,7 @@ export function customerRoutes({ connection, scheduler }: CustomerRoutesDependen
 
       if (scheduler && report.created + report.updated > 0) await scheduler.now('customers.recompute-value', {});
       req.log.info({ import: { ...report, rejections: report.rejections.length }, by: req.user?.id }, 'customers imported');
-      renderReport(req, res, report, file.originalname);
+      renderReport(req, res, report, file.originalname, await causeLabels(connection, req.locale));
     } finally {
       if (file) await unlink(file.path).catch(() => undefined);
     }
@@ -74,6 +74,8 @@ export function customerRoutes({ connection, scheduler }: CustomerRoutesDependen
 
   declareRoute(router, { method: 'get', path: '/customers/export.csv', roles: ['admin', 'success', 'marketer'] }, async (req, res) => {
     const filter = customerFilterSchema.parse(req.query);
+    // Refused before the CSV headers go out, so the 400 is an ordinary error answer.
+    await checkCustomerFilter(connection, filter);
     res.set({
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="customers-${new Date().toISOString().slice(0, 10)}.csv"`,
@@ -125,12 +127,13 @@ function renderForm(req: Request, res: Response, status: number, state: { errors
   });
 }
 
-function renderReport(req: Request, res: Response, report: ImportReport, fileName: string): void {
+function renderReport(req: Request, res: Response, report: ImportReport, fileName: string, labels: CauseLabels): void {
   res.render('customers/import-report', {
     title: req.t('customers:report.title'),
     report,
     fileName,
     moreRejected: report.rejected - report.rejections.length,
-    causes: causeCodes.filter((code) => report.causes[code]).map((code) => ({ labelKey: `customers:cause.${code}`, count: report.causes[code] })),
+    // In report order (the taxonomy's), a cause added by an admin after the built-ins.
+    causes: labels.filterChoices.filter((choice) => report.causes[choice.code]).map((choice) => ({ label: choice.label, count: report.causes[choice.code] })),
   });
 }

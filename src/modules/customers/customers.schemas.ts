@@ -3,7 +3,7 @@
  * unknown or misspelt field is an error, not silently dropped.
  */
 import { z } from 'zod';
-import { causeCodes } from './causes';
+import { causeCodeSchema } from './causes';
 import { customerFilterSchema } from './customer-filter';
 import { churnTriggers, churnTypes, customerLocales, transactionKinds } from './vocabulary';
 
@@ -62,7 +62,7 @@ export const churnEventSchema = z
     churnType: z.enum(churnTypes).optional(),
     /** The host's own record of why, when it has one. */
     cause: z
-      .object({ code: z.enum(causeCodes).optional(), secondary: z.enum(causeCodes).optional(), reason: text(2000).optional() })
+      .object({ code: causeCodeSchema.optional(), secondary: causeCodeSchema.optional(), reason: text(2000).optional() })
       .strict()
       .optional(),
   })
@@ -104,8 +104,8 @@ export const customerPatchSchema = customerDetailsSchema
     contact: z.object({ emailConsent: z.boolean(), doNotContact: z.boolean() }).partial().strict(),
     cause: z
       .object({
-        code: z.enum(causeCodes),
-        secondary: z.enum(causeCodes).optional(),
+        code: causeCodeSchema,
+        secondary: causeCodeSchema.optional(),
         confidence: z.number().min(0).max(1).optional(),
         reason: text(2000).optional(),
       })

@@ -5,7 +5,8 @@
  */
 import mongoose, { Types, type Connection } from 'mongoose';
 import { NotFoundError } from '../../shared/errors';
-import { customerQuery } from './customer-filter';
+import { checkCauses } from '../classification/known-causes';
+import { checkCustomerFilter, customerQuery } from './customer-filter';
 import { customerModel, searchKeysOf, type Customer } from './customer.model';
 import type { CustomerListQuery, CustomerPatch } from './customers.schemas';
 import { customerEvents } from './domain-events';
@@ -36,6 +37,7 @@ export async function findCustomerByReference(connection: Connection, reference:
 
 /** One page of customers, newest first; the cursor is the last customer's id. */
 export async function listCustomers(connection: Connection, { limit, after, ...filter }: CustomerListQuery): Promise<CustomerPage> {
+  await checkCustomerFilter(connection, filter);
   const query = customerQuery(filter);
   if (after) query._id = mongoose.trusted({ $lt: new Types.ObjectId(after) });
   const customers = await customerModel(connection)
@@ -52,6 +54,14 @@ export async function listCustomers(connection: Connection, { limit, after, ...f
 /** Applies a checked change; returns the customer as stored afterwards. */
 export async function updateCustomer(connection: Connection, id: string, patch: CustomerPatch, actor: Actor, now: Date = new Date()): Promise<Customer> {
   const current = await findCustomer(connection, id);
+  await checkCauses(
+    connection,
+    [
+      { field: 'cause.code', code: patch.cause?.code },
+      { field: 'cause.secondary', code: patch.cause?.secondary },
+    ],
+    'assign',
+  );
   const changes = changesFrom(current, patch, actor, now);
   const changed = Object.keys(changes);
   if (changed.length === 0) return current;

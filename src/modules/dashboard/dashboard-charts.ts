@@ -39,8 +39,15 @@ export const chartColors = {
   rfm: { yellow: '#f1c40f', orange: '#e67e22', red: '#c0392b' } as Record<string, string>,
 };
 
+/** Colours for the causes admins added, picked by the code so a cause keeps its colour from chart to chart. */
+const addedCauseColors = ['#1e8449', '#a04000', '#5b2c6f', '#1a5276', '#b7950b', '#922b21', '#117864', '#6e2c00'];
+
 export function causeColor(cause: string): string {
-  return chartColors.cause[cause] ?? chartColors.cause.other;
+  const builtIn = chartColors.cause[cause];
+  if (builtIn) return builtIn;
+  let hash = 0;
+  for (const char of cause) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return addedCauseColors[hash % addedCauseColors.length];
 }
 
 export function lineSpec(locale: string, labels: string[], series: ReadonlyArray<{ label: string; data: Array<number | null>; color: string }>, unit: ChartUnit): ChartSpec {

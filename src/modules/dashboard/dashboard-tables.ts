@@ -5,6 +5,8 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { Translate } from '../../shared/i18n';
+import type { CauseLabels } from '../classification/cause-view';
+import { noCauseKey } from '../customers/causes';
 import { csvCell } from '../customers/export/customers-csv';
 import type { DashboardFigures } from './dashboard.service';
 
@@ -32,11 +34,12 @@ export interface DashboardTable {
   rows: TableCell[][];
 }
 
-export function dashboardTable(chart: DashboardChart, figures: DashboardFigures, t: Translate): DashboardTable {
+/** `causes` names each cause as the taxonomy does now (admins' renames, retired causes marked). */
+export function dashboardTable(chart: DashboardChart, figures: DashboardFigures, t: Translate, causes: CauseLabels): DashboardTable {
   const heading = (key: string) => t(`dashboard:column.${key}`);
   const table = (columns: string[], rows: TableCell[][]): DashboardTable => ({ csvColumns: columns, headings: columns.map(heading), rows });
   const month = (period: string): TableCell => ({ value: period, kind: 'month' });
-  const cause = (code: string): TableCell => ({ value: code, kind: 'text', label: causeLabel(code, t) });
+  const cause = (code: string): TableCell => ({ value: code, kind: 'text', label: causeLabel(code, t, causes) });
   const count = (value: number): TableCell => ({ value, kind: 'count' });
   const rate = (value: number | null): TableCell => ({ value, kind: 'percent' });
   const money = (value: number): TableCell => ({ value, kind: 'money' });
@@ -56,7 +59,7 @@ export function dashboardTable(chart: DashboardChart, figures: DashboardFigures,
       const codes = figures.causes.map((row) => row.cause);
       return {
         csvColumns: ['month', ...codes],
-        headings: [heading('month'), ...codes.map((code) => causeLabel(code, t))],
+        headings: [heading('month'), ...codes.map((code) => causeLabel(code, t, causes))],
         rows: figures.months.map((m) => [month(m.period), ...codes.map((code) => count(m.lostByCause[code] ?? 0))]),
       };
     }
@@ -103,6 +106,6 @@ export function dashboardCsv(table: DashboardTable): string {
   );
 }
 
-export function causeLabel(code: string, t: Translate): string {
-  return code === 'unknown' ? t('dashboard:cause.unknown') : t(`customers:cause.${code}`);
+export function causeLabel(code: string, t: Translate, causes: CauseLabels): string {
+  return code === noCauseKey ? t('dashboard:cause.unknown') : causes.label(code);
 }

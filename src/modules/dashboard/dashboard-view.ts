@@ -4,6 +4,7 @@
  * CSV link.
  */
 import { intlLocaleOf, type Locale, type Translate } from '../../shared/i18n';
+import type { CauseLabels } from '../classification/cause-view';
 import { customerLocales, valueTiers } from '../customers/vocabulary';
 import { barSpec, causeColor, chartColors, heatLevel, lineSpec, stackedSpec, type ChartSpec } from './dashboard-charts';
 import { causeLabel, dashboardCharts, dashboardTable, type DashboardChart, type TableCell } from './dashboard-tables';
@@ -25,18 +26,19 @@ export interface DashboardSection {
   csvHref: string;
 }
 
-export function dashboardView(figures: DashboardFigures, query: DashboardQuery, locale: Locale, t: Translate, basePath = '') {
+export function dashboardView(figures: DashboardFigures, query: DashboardQuery, words: { locale: Locale; t: Translate; causes: CauseLabels }, basePath = '') {
+  const { locale, t, causes } = words;
   const format = formatters(locale);
   const intl = intlLocaleOf(locale);
   const search = searchOf(query);
   const monthLabels = figures.months.map((month) => format.month(month.period));
   const sections = dashboardCharts.map((chart): DashboardSection => {
-    const table = dashboardTable(chart, figures, t);
+    const table = dashboardTable(chart, figures, t, causes);
     return {
       chart,
       title: t(`dashboard:chart.${chart}.title`),
       hint: t(`dashboard:chart.${chart}.hint`),
-      ...chartOf(chart, figures, monthLabels, format, t, intl, basePath),
+      ...chartOf(chart, figures, monthLabels, format, { t, causes }, intl, basePath),
       headings: table.headings,
       rows: table.rows.map((row) => row.map((cell) => ({ text: format.cell(cell), numeric: cell.kind !== 'text' && cell.kind !== 'month' }))),
       csvHref: `${basePath}/dashboard/${chart}.csv${search}`,
@@ -68,9 +70,9 @@ export function dashboardView(figures: DashboardFigures, query: DashboardQuery, 
 
 type Formatters = ReturnType<typeof formatters>;
 
-function chartOf(chart: DashboardChart, figures: DashboardFigures, months: string[], format: Formatters, t: Translate, intl: string, basePath: string): Partial<DashboardSection> {
+function chartOf(chart: DashboardChart, figures: DashboardFigures, months: string[], format: Formatters, { t, causes }: { t: Translate; causes: CauseLabels }, intl: string, basePath: string): Partial<DashboardSection> {
   const causeBars = (label: string, value: (row: DashboardFigures['causes'][number]) => number, unit: 'count' | 'money') =>
-    barSpec(intl, label, figures.causes.map((row) => ({ label: causeLabel(row.cause, t), value: value(row), color: causeColor(row.cause) })), unit);
+    barSpec(intl, label, figures.causes.map((row) => ({ label: causeLabel(row.cause, t, causes), value: value(row), color: causeColor(row.cause) })), unit);
   const withData = (spec: ChartSpec) => (spec.labels.length > 0 ? { spec } : {});
   switch (chart) {
     case 'churn-retention':
@@ -91,7 +93,7 @@ function chartOf(chart: DashboardChart, figures: DashboardFigures, months: strin
           barSpec(
             intl,
             t('dashboard:column.customers'),
-            figures.churnedNow.byCause.map((row) => ({ label: causeLabel(row.cause, t), value: row.customers, color: causeColor(row.cause) })),
+            figures.churnedNow.byCause.map((row) => ({ label: causeLabel(row.cause, t, causes), value: row.customers, color: causeColor(row.cause) })),
             'count',
           ),
         ),
@@ -102,7 +104,7 @@ function chartOf(chart: DashboardChart, figures: DashboardFigures, months: strin
     case 'lost-revenue':
       return withData(causeBars(t('dashboard:column.lost_monthly_revenue'), (row) => row.lostMonthlyRevenue, 'money'));
     case 'causes-over-time': {
-      const keys = figures.causes.map((row) => ({ key: row.cause, label: causeLabel(row.cause, t), color: causeColor(row.cause) }));
+      const keys = figures.causes.map((row) => ({ key: row.cause, label: causeLabel(row.cause, t, causes), color: causeColor(row.cause) }));
       if (keys.length === 0) return {};
       return withData(stackedSpec(intl, months, keys, (column, key) => figures.months[column].lostByCause[key as keyof (typeof figures.months)[number]['lostByCause']] ?? 0));
     }

@@ -3,14 +3,15 @@
  * shows it and its test parses a real response with it.
  */
 import { z } from 'zod';
-import { causeCodes } from '../customers/causes';
+import { causeCodeSchema } from '../customers/causes';
 import { valueTiers } from '../customers/vocabulary';
 import { atRiskLevels } from './dashboard.service';
 
 const moment = z.iso.datetime();
 const count = z.number().int();
 const percentOrNull = z.number().nullable().meta({ description: 'Percent, two decimals; null when there is nothing to divide by.' });
-const causeKey = z.enum([...causeCodes, 'unknown']);
+/** A cause code of the taxonomy, or `unknown` for customers lost without one (itself a code's shape). */
+const causeKey = causeCodeSchema;
 const responseFigures = z.object({ delivered: count, answered: count, rate: percentOrNull });
 
 export const dashboardFiguresResponseSchema = z.object({

@@ -14,6 +14,7 @@ import type { Scheduler } from '../../../jobs/scheduler';
 import { setNotice } from '../../shared/http/notice';
 import { declareRoute } from '../../shared/auth/route-table';
 import { NotFoundError, ValidationError } from '../../shared/errors';
+import { causeLabels } from '../classification/cause-view';
 import { dashboardCsv, dashboardTable, isDashboardChart } from './dashboard-tables';
 import { dashboardView } from './dashboard-view';
 import { dashboardQuerySchema, type DashboardQuery } from './dashboard.schemas';
@@ -40,7 +41,7 @@ export function dashboardRoutes({ connection, scheduler }: DashboardRouteDepende
       snapshotAskedOn = today;
       await scheduler.now('dashboard.snapshot', {});
     }
-    res.render('dashboard/index', dashboardView(figures, query, req.locale, req.t, req.baseUrl));
+    res.render('dashboard/index', dashboardView(figures, query, { locale: req.locale, t: req.t, causes: await causeLabels(connection, req.locale) }, req.baseUrl));
   });
 
   declareRoute(router, { method: 'post', path: '/dashboard/snapshot', roles: staff }, async (req, res) => {
@@ -63,7 +64,7 @@ export function dashboardRoutes({ connection, scheduler }: DashboardRouteDepende
       'Content-Disposition': `attachment; filename="dashboard-${chart}.csv"`,
       'Cache-Control': 'no-store',
     });
-    res.send(dashboardCsv(dashboardTable(chart, figures, req.t)));
+    res.send(dashboardCsv(dashboardTable(chart, figures, req.t, await causeLabels(connection, req.locale))));
   });
 
   return router;

@@ -8,7 +8,6 @@ import type { Translate } from '../../shared/i18n/translator';
 import type { StaffAccountView } from '../accounts/staff-account';
 import { staffAccountModel } from '../accounts/user.model';
 import type { CauseLabels } from '../classification/cause-view';
-import { isCauseCode } from '../customers/causes';
 import { interviewChannels, type Interview, type InterviewFields } from './interview.model';
 
 export interface Words {
@@ -80,7 +79,7 @@ export function formChoices(values: Record<string, unknown>, staff: StaffAccount
   const ticked = new Set([values.reasons ?? []].flat().map(String));
   const offered = new Set<string>(causes.choices.map((choice) => choice.code));
   // A retired cause the interview already names stays offered, so an edit does not drop it.
-  const chosen = [...ticked, String(values.primaryCause ?? '')].filter((code) => isCauseCode(code) && !offered.has(code));
+  const chosen = [...ticked, String(values.primaryCause ?? '')].filter((code) => causes.filterChoices.some((choice) => choice.code === code) && !offered.has(code));
   const causeCodes = [...offered, ...new Set(chosen)];
   // Disabled accounts are offered only when the interview already names them.
   const interviewers = staff.filter((user) => !user.disabled || user.id === values.interviewerId);

@@ -4,7 +4,7 @@
  * record of what was said cannot be rewritten without a trace.
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { causeCodes, type CauseCode } from '../customers/causes';
+import { causeCodePattern, type CauseCode } from '../customers/causes';
 
 export const interviewChannels = ['call', 'visit', 'chat', 'email'] as const;
 export type InterviewChannel = (typeof interviewChannels)[number];
@@ -54,8 +54,9 @@ const fieldDefinitions = {
   channel: { type: String, enum: interviewChannels, required: true },
   interviewerId: { type: Schema.Types.ObjectId, required: true },
   notes: { type: String, required: true, maxlength: 10_000 },
-  reasons: { type: [{ type: String, enum: causeCodes }], default: [] },
-  primaryCause: { type: String, enum: causeCodes },
+  // Cause codes of the stored taxonomy (checked by the service); here only their shape.
+  reasons: { type: [{ type: String, match: causeCodePattern }], default: [] },
+  primaryCause: { type: String, match: causeCodePattern },
   competitor: { type: String, maxlength: 200 },
   likelihoodToReturn: { type: Number, min: 0, max: 10 },
   followUp: { type: new Schema<FollowUp>({ task: { type: String, required: true, maxlength: 500 }, dueOn: { type: Date, required: true } }, { _id: false }) },

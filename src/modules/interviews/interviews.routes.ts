@@ -14,6 +14,7 @@ import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http
 import { setNotice } from '../../shared/http/notice';
 import { listUsers } from '../accounts/accounts.service';
 import { causeLabels } from '../classification/cause-view';
+import { CauseNotAllowedError } from '../classification/known-causes';
 import type { Customer } from '../customers/customer.model';
 import { findCustomer } from '../customers/customers.service';
 import type { Interview } from './interview.model';
@@ -102,6 +103,7 @@ export function interviewRoutes({ connection }: { connection: Connection }): Rou
 
 /** A field problem the service found (an unknown interviewer, a newer revision) becomes form errors; anything else is rethrown. */
 function fieldProblems(error: unknown): { errors: FieldErrors } {
+  if (error instanceof CauseNotAllowedError) return { errors: error.formErrors };
   if (error instanceof ValidationError || error instanceof ConflictError) {
     const details = (error.details ?? []) as { field: string; reason: string }[];
     return { errors: Object.fromEntries(details.map((problem) => [problem.field, problem.reason])) };

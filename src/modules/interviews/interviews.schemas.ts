@@ -3,7 +3,7 @@
  * the same schema checks JSON from API clients and tests.
  */
 import { z } from 'zod';
-import { causeCodes, isCauseCode } from '../customers/causes';
+import { causeCodeField, causeCodePattern } from '../customers/causes';
 import { interviewChannels } from './interview.model';
 
 const DAY = 86_400_000;
@@ -24,7 +24,8 @@ const day = z
 
 const optionalDay = z.preprocess((raw) => (typeof raw === 'string' && raw.trim() === '' ? undefined : raw), day.optional());
 
-const cause = z.enum(causeCodes, { error: 'common:validation.choice' });
+// The shape only: the service checks the causes against the stored taxonomy.
+const cause = causeCodeField('common:validation.choice');
 
 /** A 0–10 answer; a form sends it as text, JSON as a number. Only text is converted: Number() of a crafted object throws. */
 const likelihood = z.preprocess(
@@ -45,7 +46,7 @@ export function interviewFormSchema(now: Date = new Date()) {
       // One message for the whole set of boxes, not one per box.
       reasons: z.preprocess(
         (raw) => (raw === undefined || raw === '' ? [] : [raw].flat()),
-        z.array(z.string()).refine((codes) => codes.every(isCauseCode), 'common:validation.choice').transform((codes) => codes.filter(isCauseCode)),
+        z.array(z.string()).refine((codes) => codes.every((code) => causeCodePattern.test(code)), 'common:validation.choice'),
       ),
       /** Empty: staff are not sure, and the classifier reads the notes. */
       primaryCause: z.preprocess((raw) => (raw === '' ? undefined : raw), cause.optional()),
@@ -60,8 +61,8 @@ export function interviewFormSchema(now: Date = new Date()) {
     })
     .transform(({ followUpTask, followUpDue, reasons, ...fields }) => ({
       ...fields,
-      // The primary cause is one of the reasons heard, whether or not it was ticked.
-      reasons: causeCodes.filter((code) => code === fields.primaryCause || reasons.includes(code)),
+      // The primary cause is one of the reasons heard, whether or not it was ticked (the service puts them in report order).
+      reasons: [...new Set([...reasons, ...(fields.primaryCause ? [fields.primaryCause] : [])])],
       followUp: followUpTask && followUpDue ? { task: followUpTask, dueOn: followUpDue } : undefined,
     }));
 }

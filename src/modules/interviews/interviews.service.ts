@@ -2,13 +2,15 @@
  * Logging and editing exit interviews. What an interview heard becomes the customer's churn
  * cause (source `interview`, full confidence) unless staff set the cause by hand; the customer's
  * most recent interview is the one that counts. When staff give no primary cause, the
- * classifier reads the notes instead. Every step goes on the customer's timeline.
+ * classifier reads the notes instead. Every step goes on the customer's timeline. The causes
+ * heard must be active in the stored taxonomy; an edit may keep one retired since.
  */
 import { Types, trusted, type Connection } from 'mongoose';
 import { recordAudit } from '../../shared/audit/audit-log';
 import { ConflictError, NotFoundError, ValidationError } from '../../shared/errors';
 import { staffAccountModel } from '../accounts/user.model';
 import { classifyCustomer } from '../classification/customer-classification.service';
+import { checkCauses } from '../classification/known-causes';
 import type { CauseCode } from '../customers/causes';
 import { customerModel, type ChurnCause, type Customer } from '../customers/customer.model';
 import { findCustomer } from '../customers/customers.service';
@@ -27,10 +29,11 @@ export interface InterviewOutcome {
   changed: (keyof InterviewFields)[];
 }
 
-/** Records an interview with a customer; throws NotFoundError for an unknown customer, ValidationError for an unknown interviewer. */
-export async function logInterview(connection: Connection, customerId: string, input: InterviewInput, staffId: string, now: Date = new Date()): Promise<InterviewOutcome> {
+/** Records an interview with a customer; throws NotFoundError for an unknown customer, ValidationError for an unknown interviewer or cause. */
+export async function logInterview(connection: Connection, customerId: string, heard: InterviewInput, staffId: string, now: Date = new Date()): Promise<InterviewOutcome> {
   const customer = await findCustomer(connection, customerId);
-  await checkInterviewer(connection, input.interviewerId);
+  await checkInterviewer(connection, heard.interviewerId);
+  const input = await withCheckedCauses(connection, heard);
   const created = await interviewModel(connection).create({ customerId: customer._id, ...fieldsOf(input), loggedBy: staffId, revision: 1, history: [] });
   const interview = created.toObject() as Interview;
   await recordTimelineEvent(connection, {
@@ -52,14 +55,15 @@ export async function logInterview(connection: Connection, customerId: string, i
 export async function editInterview(
   connection: Connection,
   interviewId: string,
-  input: InterviewInput,
+  heard: InterviewInput,
   revision: number,
   staffId: string,
   now: Date = new Date(),
 ): Promise<InterviewOutcome> {
   const current = await findInterview(connection, interviewId);
   if (current.revision !== revision) throw editConflict();
-  await checkInterviewer(connection, input.interviewerId);
+  await checkInterviewer(connection, heard.interviewerId);
+  const input = await withCheckedCauses(connection, heard, current);
   const next = fieldsOf(input);
   const changed = (Object.keys(editableFields) as (keyof InterviewFields)[]).filter((field) => !sameValue(current[field], next[field]));
   if (changed.length === 0) return { interview: current, causeSet: false, changed };
@@ -137,6 +141,18 @@ async function checkInterviewer(connection: Connection, interviewerId: string): 
   if (!exists) throw new ValidationError([{ field: 'interviewerId', reason: 'interviews:error.interviewer' }]);
 }
 
+/**
+ * Refuses causes that are unknown or retired (`CauseNotAllowedError`), except those the edited
+ * interview already names, and puts the reasons in report order.
+ */
+async function withCheckedCauses(connection: Connection, input: InterviewInput, current?: Interview): Promise<InterviewInput> {
+  const named = [{ field: 'primaryCause', code: input.primaryCause }, ...input.reasons.map((code) => ({ field: 'reasons', code }))];
+  const alreadyThere = current ? [...current.reasons, ...(current.primaryCause ? [current.primaryCause] : [])] : [];
+  const known = await checkCauses(connection, named, 'assign', { alreadyThere });
+  const order = new Map(known.all.map((cause, index) => [cause.code, index]));
+  return { ...input, reasons: [...input.reasons].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0)) };
+}
+
 function editConflict(): ConflictError {
   return new ConflictError('Someone else saved this interview after you opened it.', [{ field: 'revision', reason: 'interviews:error.conflict' }]);
 }
@@ -170,7 +186,7 @@ async function causeFromLatestInterview(
   if (!latest || String(latest._id) !== String(interview._id)) return { causeSet: false };
   if (!interview.primaryCause) {
     const outcome = await classifyCustomer(connection, customer._id, { text: interview.notes, origin: 'interview', now });
-    return outcome.state === 'classified' ? { causeSet: true, classified: outcome.verdict.code as CauseCode } : { causeSet: false };
+    return outcome.state === 'classified' ? { causeSet: true, classified: outcome.verdict.code } : { causeSet: false };
   }
 
   const cause: ChurnCause = {

@@ -4,6 +4,7 @@
  */
 import type { Connection, Types } from 'mongoose';
 import { customerModel, type Customer } from '../customers/customer.model';
+import { checkSegmentCauses } from './segment-causes';
 import { compileSegmentFilter, type FilterQuery } from './segment.filter';
 import type { SegmentDefinition } from './segment.schemas';
 import { runningCampaignIds, suppressionFilter, suppressionNames, suppressionRules, type SuppressionName } from './suppressions';
@@ -43,7 +44,9 @@ export interface PreviewMember {
   churnedAt: Date | null;
 }
 
+/** Who the definition reaches now; a cause the taxonomy does not know is a `CauseNotAllowedError`. */
 export async function previewSegment(connection: Connection, definition: SegmentDefinition, options: { now: Date; sampleSize: number }): Promise<SegmentPreview> {
+  await checkSegmentCauses(connection, definition);
   const customers = customerModel(connection);
   const running = await runningCampaignIds(connection);
   // Compiled afresh for every query: mongoose casts a filter in place.

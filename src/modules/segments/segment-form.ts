@@ -8,7 +8,7 @@
  * a posted name that is not one of them is ignored, never merged into an object.
  */
 import { operatorsByField, segmentFields, segmentLimits, type SegmentField } from './segment.schemas';
-import { valueKindOf, choiceValuesOf } from './segment-choices';
+import { isChoiceValue, valueKindOf } from './segment-choices';
 
 export interface DraftCondition {
   field: string;
@@ -46,12 +46,13 @@ export function newSegmentDraft(): DraftDefinition {
   return { match: 'all', groups: [{ match: 'all', conditions: [{ field: 'status', op: 'in', value: ['churned'] }] }] };
 }
 
-export function readSegmentForm(body: unknown): SegmentForm {
+/** Reads the posted builder; `causeCodes` are the taxonomy's causes (retired ones included), the options a cause row offers. */
+export function readSegmentForm(body: unknown, causeCodes: readonly string[]): SegmentForm {
   const fields = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
   return {
     name: typeof fields.name === 'string' ? fields.name : '',
     description: typeof fields.description === 'string' ? fields.description : '',
-    definition: readDefinition(fields),
+    definition: readDefinition(fields, causeCodes),
     action: readAction(fields.action),
   };
 }
@@ -96,7 +97,7 @@ const conditionPart = /^definition\.groups\.(\d{1,2})\.conditions\.(\d{1,2})\.(f
 const rangePart = /^definition\.groups\.(\d{1,2})\.conditions\.(\d{1,2})\.value\.(from|to)$/;
 const groupMatch = /^definition\.groups\.(\d{1,2})\.match$/;
 
-function readDefinition(fields: Record<string, unknown>): DraftDefinition {
+function readDefinition(fields: Record<string, unknown>, causeCodes: readonly string[]): DraftDefinition {
   const groups: { match?: unknown; conditions: Record<string, unknown>[] }[] = [];
   const groupAt = (index: number) => (groups[index] ??= { conditions: [] });
   const conditionAt = (group: number, index: number) => (groupAt(group).conditions[index] ??= {});
@@ -119,7 +120,7 @@ function readDefinition(fields: Record<string, unknown>): DraftDefinition {
     // Indexes with gaps (a removed row in a stale page) close up.
     groups: groups.filter(Boolean).map((group) => ({
       match: text(group.match) || 'all',
-      conditions: group.conditions.filter(Boolean).map(readCondition),
+      conditions: group.conditions.filter(Boolean).map((condition) => readCondition(condition, causeCodes)),
     })),
   };
 }
@@ -129,15 +130,14 @@ function readDefinition(fields: Record<string, unknown>): DraftDefinition {
  * operator the new field lacks becomes its first, and options the new field does not offer
  * are dropped. What is left is still validated in full before it is used.
  */
-function readCondition(posted: Record<string, unknown>): DraftCondition {
+function readCondition(posted: Record<string, unknown>, causeCodes: readonly string[]): DraftCondition {
   const field = text(posted.field);
   if (!isField(field)) return { field, op: text(posted.op), value: posted.value };
   const operators: readonly string[] = operatorsByField[field];
   const op = operators.includes(text(posted.op)) ? text(posted.op) : operators[0];
   switch (valueKindOf(field)) {
     case 'choices': {
-      const allowed = new Set<string>(choiceValuesOf(field));
-      return { field, op, value: list(posted.value).filter((entry) => allowed.has(entry)) };
+      return { field, op, value: list(posted.value).filter((entry) => isChoiceValue(field, entry, causeCodes)) };
     }
     case 'dateRange': {
       const range = (posted.range ?? {}) as Record<string, unknown>;

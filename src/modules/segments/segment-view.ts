@@ -3,10 +3,10 @@
  * input its field needs, the values typed so far and the problems found, plus the preview.
  * Labels are resolved here so the template only places them.
  */
-import type { Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
+import type { CauseLabels } from '../classification/cause-view';
 import type { SegmentPreview } from './audience.service';
-import { causeLabels, choiceOptionsOf, valueKindOf } from './segment-choices';
+import { causeLabelsByCode, choiceOptionsOf, valueKindOf } from './segment-choices';
 import type { DraftCondition, DraftDefinition } from './segment-form';
 import { operatorsByField, segmentFields, segmentLimits, type SegmentField } from './segment.schemas';
 import { suppressionNames } from './suppressions';
@@ -19,10 +19,11 @@ export interface BuilderPage {
   errors: DefinitionErrors;
   preview: SegmentPreview | null;
   t: Translate;
-  locale: Locale;
+  /** The taxonomy's cause labels in the page's language (cause conditions offer every cause, retired ones marked). */
+  causes: CauseLabels;
 }
 
-export function builderView({ definition, errors, preview, t, locale }: BuilderPage) {
+export function builderView({ definition, errors, preview, t, causes }: BuilderPage) {
   return {
     matchOptions: matchOptions(definition.match, t, 'segments:match'),
     matchError: errors.match,
@@ -34,19 +35,19 @@ export function builderView({ definition, errors, preview, t, locale }: BuilderP
       matchOptions: matchOptions(group.match, t, 'segments:group.match'),
       conditionsError: errors[`groups.${g}.conditions`],
       canAddCondition: group.conditions.length < segmentLimits.conditionsPerGroup,
-      conditions: group.conditions.map((condition, c) => conditionView(condition, `groups.${g}.conditions.${c}`, { g, c }, errors, t, locale)),
+      conditions: group.conditions.map((condition, c) => conditionView(condition, `groups.${g}.conditions.${c}`, { g, c }, errors, { t, causes })),
     })),
     canAddGroup: definition.groups.length < segmentLimits.groups,
-    preview: preview && previewView(preview, locale),
+    preview: preview && previewView(preview, causes),
     // Listed even without a preview, so the page script has a place for every count.
     suppressions: suppressionNames.map((name) => ({ name, label: t(`segments:suppressed.${name}`), counted: preview !== null, count: preview?.suppressed[name] ?? 0 })),
-    causeLabelsJson: JSON.stringify(causeLabels(locale)),
+    causeLabelsJson: JSON.stringify(causeLabelsByCode(causes)),
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 
-function conditionView(condition: DraftCondition, path: string, position: { g: number; c: number }, errors: DefinitionErrors, t: Translate, locale: Locale) {
+function conditionView(condition: DraftCondition, path: string, position: { g: number; c: number }, errors: DefinitionErrors, { t, causes }: { t: Translate; causes: CauseLabels }) {
   const field = (segmentFields as readonly string[]).includes(condition.field) ? (condition.field as SegmentField) : segmentFields[0];
   const kind = valueKindOf(field);
   const chosen = new Set(Array.isArray(condition.value) ? condition.value.map(String) : []);
@@ -59,7 +60,7 @@ function conditionView(condition: DraftCondition, path: string, position: { g: n
     fieldOptions: segmentFields.map((value) => ({ value, label: t(`segments:field.${value}`), selected: value === field })),
     opOptions: operatorsByField[field].map((value: string) => ({ value, label: t(`segments:op.${field}.${value}`), selected: value === condition.op })),
     kind,
-    choices: kind === 'choices' ? choiceOptionsOf(field, t, locale).map((option) => ({ ...option, checked: chosen.has(option.value) })) : [],
+    choices: kind === 'choices' ? choiceOptionsOf(field, t, causes).map((option) => ({ ...option, checked: chosen.has(option.value) })) : [],
     text: kind === 'words' && Array.isArray(condition.value) ? condition.value.join(', ') : typeof condition.value === 'string' ? condition.value : '',
     from: typeof range.from === 'string' ? range.from : '',
     to: typeof range.to === 'string' ? range.to : '',
@@ -79,11 +80,10 @@ function matchOptions(current: string, t: Translate, prefix: string) {
   return ['all', 'any'].map((value) => ({ value, label: t(`${prefix}.${value}`), selected: value === current }));
 }
 
-function previewView(preview: SegmentPreview, locale: Locale) {
-  const causes = causeLabels(locale);
+function previewView(preview: SegmentPreview, causes: CauseLabels) {
   return {
     count: preview.count,
-    sample: preview.sample.map((member) => ({ ...member, causeLabel: member.cause ? (causes[member.cause] ?? member.cause) : '' })),
+    sample: preview.sample.map((member) => ({ ...member, causeLabel: causes.label(member.cause ?? undefined) })),
   };
 }
 

@@ -7,9 +7,12 @@
  * The same schema reads JSON (the preview endpoint, the API) and HTML form posts (the
  * builder), so values are coerced from strings where a form sends strings. Messages are
  * translation keys; `validationErrorOf` turns them into text for JSON clients.
+ *
+ * Cause values are checked for their shape only: whether the taxonomy knows them is asked by
+ * the services (segment-causes.ts), since admins add causes at run time.
  */
 import { z } from 'zod';
-import { causeCodes } from '../customers/causes';
+import { causeCodeField } from '../customers/causes';
 import { customerLocales, customerStatuses, rfmLevels, valueTiers } from '../customers/vocabulary';
 
 /** Largest definitions accepted: enough for any real audience, small enough to keep queries cheap. */
@@ -54,8 +57,8 @@ const condition = z.discriminatedUnion(
   [
     z.object({ field: z.literal('status'), op: operator('status'), value: choices(customerStatuses) }),
     z.object({ field: z.literal('valueTier'), op: operator('valueTier'), value: choices(valueTiers) }),
-    z.object({ field: z.literal('cause'), op: operator('cause'), value: choices(causeCodes) }),
-    z.object({ field: z.literal('secondaryCause'), op: operator('secondaryCause'), value: choices(causeCodes) }),
+    z.object({ field: z.literal('cause'), op: operator('cause'), value: causeChoices() }),
+    z.object({ field: z.literal('secondaryCause'), op: operator('secondaryCause'), value: causeChoices() }),
     z.object({ field: z.literal('churnedBetween'), op: operator('churnedBetween'), value: dateRange() }),
     z.object({ field: z.literal('inactiveForDays'), op: operator('inactiveForDays'), value: days() }),
     z.object({ field: z.literal('rfmLevel'), op: operator('rfmLevel'), value: choices(rfmLevels) }),
@@ -108,10 +111,15 @@ function asList(value: unknown): unknown[] {
 }
 
 function choices<const T extends readonly [string, ...string[]]>(options: T) {
-  return z.preprocess(
-    asList,
-    z.array(z.enum(options, { error: 'common:validation.choice' })).min(1, 'segments:validation.values').max(segmentLimits.values, 'segments:validation.tooManyValues'),
-  );
+  return listOfChoices(z.enum(options, { error: 'common:validation.choice' }));
+}
+
+function causeChoices() {
+  return listOfChoices(causeCodeField('common:validation.choice'));
+}
+
+function listOfChoices(item: z.ZodType<string>) {
+  return z.preprocess(asList, z.array(item).min(1, 'segments:validation.values').max(segmentLimits.values, 'segments:validation.tooManyValues'));
 }
 
 /** Free words (plans, tags): a list, or one comma-separated line from a text input; blanks dropped, duplicates kept once. */

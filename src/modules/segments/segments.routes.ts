@@ -11,6 +11,8 @@ import type { Connection } from 'mongoose';
 import { declareRoute } from '../../shared/auth/route-table';
 import { ValidationError } from '../../shared/errors';
 import { setNotice } from '../../shared/http/notice';
+import { causeLabels } from '../classification/cause-view';
+import { CauseNotAllowedError, knownCauses } from '../classification/known-causes';
 import { previewSegment } from './audience.service';
 import { applyBuilderAction, draftOf, newSegmentDraft, readSegmentForm, type SegmentForm } from './segment-form';
 import { builderView, type DefinitionErrors } from './segment-view';
@@ -34,7 +36,7 @@ export function segmentRoutes({ connection }: { connection: Connection }): Route
 
   /** JSON (API, tests): the definition itself. A form post (the page's script): the builder's fields. */
   declareRoute(router, { method: 'post', path: '/segments/preview', roles: staff }, async (req, res) => {
-    const input = req.is('application/json') ? req.body : readSegmentForm(req.body).definition;
+    const input = req.is('application/json') ? req.body : readSegmentForm(req.body, await causeCodes()).definition;
     const parsed = segmentDefinitionSchema.safeParse(input);
     if (!parsed.success) throw translated(ValidationError.fromZod(parsed.error), req);
     res.json(await previewSegment(connection, parsed.data, { now: new Date(), sampleSize: previewSampleSize.default }));
@@ -73,7 +75,7 @@ export function segmentRoutes({ connection }: { connection: Connection }): Route
 
   /** A builder button changes the draft and shows it again; Save stores it or shows what is wrong. */
   async function saveOrRebuild(req: Request, res: Response, save: (input: unknown) => Promise<{ name: string }>, id?: string): Promise<void> {
-    const form = readSegmentForm(req.body);
+    const form = readSegmentForm(req.body, await causeCodes());
     if (form.action.kind !== 'save') {
       const rebuilt = { ...form, definition: applyBuilderAction(form.definition, form.action) };
       return renderBuilder(req, res, 200, rebuilt, form.action.kind === 'refresh' ? problemsOf(rebuilt.definition) : {}, id);
@@ -84,14 +86,18 @@ export function segmentRoutes({ connection }: { connection: Connection }): Route
       res.redirect(303, '/segments');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      await renderBuilder(req, res, 400, form, Object.fromEntries(error.details.map((problem) => [problem.field, problem.reason])), id);
+      const problems = error instanceof CauseNotAllowedError ? error.formErrors : Object.fromEntries(error.details.map((problem) => [problem.field, problem.reason]));
+      await renderBuilder(req, res, 400, form, problems, id);
     }
   }
 
   /** The builder page; the preview is computed whenever the draft is a valid definition, so it works without JavaScript. */
-  async function renderBuilder(req: Request, res: Response, status: number, form: SegmentForm, errors: Record<string, string>, id?: string): Promise<void> {
+  async function renderBuilder(req: Request, res: Response, status: number, form: SegmentForm, givenErrors: Record<string, string>, id?: string): Promise<void> {
     const parsed = segmentDefinitionSchema.safeParse(form.definition);
-    const preview = parsed.success ? await previewSegment(connection, parsed.data, { now: new Date(), sampleSize: previewSampleSize.default }) : null;
+    const previewed = parsed.success ? await previewSegment(connection, parsed.data, { now: new Date(), sampleSize: previewSampleSize.default }).catch(causeProblemsOr) : null;
+    // A cause the taxonomy does not know: no preview, and the problem beside its condition.
+    const preview = previewed instanceof CauseNotAllowedError ? null : previewed;
+    const errors = previewed instanceof CauseNotAllowedError ? { ...prefixed(previewed.formErrors, 'definition.'), ...givenErrors } : givenErrors;
     const definitionErrors: DefinitionErrors = {};
     for (const [field, reason] of Object.entries(errors)) if (field.startsWith('definition.')) definitionErrors[field.slice('definition.'.length)] = reason;
     if (errors.definition) definitionErrors.groups = errors.definition;
@@ -101,8 +107,13 @@ export function segmentRoutes({ connection }: { connection: Connection }): Route
       deleteAction: id ? `/segments/${id}/delete` : null,
       values: { name: form.name, description: form.description },
       errors: { name: errors.name, description: errors.description, any: Object.keys(errors).length > 0 },
-      builder: builderView({ definition: form.definition, errors: definitionErrors, preview, t: req.t, locale: req.locale }),
+      builder: builderView({ definition: form.definition, errors: definitionErrors, preview, t: req.t, causes: await causeLabels(connection, req.locale) }),
     });
+  }
+
+  /** Every cause of the taxonomy, retired ones included: what a builder's cause row may hold. */
+  async function causeCodes(): Promise<string[]> {
+    return (await knownCauses(connection)).all.map((cause) => cause.code);
   }
 
   return router;
@@ -116,6 +127,15 @@ function problemsOf(definition: unknown): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const issue of parsed.error.issues) problems[`definition.${issue.path.join('.')}`] ??= issue.message;
   return problems;
+}
+
+function causeProblemsOr(error: unknown): CauseNotAllowedError {
+  if (error instanceof CauseNotAllowedError) return error;
+  throw error;
+}
+
+function prefixed(errors: Record<string, string>, prefix: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(errors).map(([field, reason]) => [`${prefix}${field}`, reason]));
 }
 
 function staffIdOf(req: Request): string {

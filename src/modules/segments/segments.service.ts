@@ -3,15 +3,17 @@
  * the routes), so every caller — pages, API, campaign code — gets the same rules.
  *
  * Problems are thrown as `ValidationError`s whose reasons are translation keys (as in the
- * accounts module): forms show them beside the field, JSON answers translate them.
+ * accounts module): forms show them beside the field, JSON answers translate them. A cause the
+ * taxonomy does not know is a `CauseNotAllowedError` (reason in words, `formErrors` as keys).
  */
 import { isValidObjectId, type Connection } from 'mongoose';
 import { AppError, NotFoundError, ValidationError } from '../../shared/errors';
 import { segmentModel, type SavedSegment } from './segment.model';
+import { checkSegmentCauses } from './segment-causes';
 import { savedSegmentInputSchema, segmentDefinitionSchema } from './segment.schemas';
 
 export async function createSegment(connection: Connection, input: unknown, createdBy: string): Promise<SavedSegment> {
-  const data = parseInput(input);
+  const data = await parseInput(connection, input);
   try {
     const created = await segmentModel(connection).create({ ...data, createdBy });
     return created.toObject();
@@ -21,7 +23,7 @@ export async function createSegment(connection: Connection, input: unknown, crea
 }
 
 export async function updateSegment(connection: Connection, id: string, input: unknown): Promise<SavedSegment> {
-  const data = parseInput(input);
+  const data = await parseInput(connection, input);
   try {
     const updated = await segmentModel(connection)
       .findOneAndUpdate({ _id: existingId(id) }, { $set: data }, { returnDocument: 'after', runValidators: true })
@@ -52,9 +54,10 @@ export async function deleteSegment(connection: Connection, id: string): Promise
 
 // ---------------------------------------------------------------------------------------------
 
-function parseInput(input: unknown) {
+async function parseInput(connection: Connection, input: unknown) {
   const parsed = savedSegmentInputSchema.safeParse(input);
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
+  await checkSegmentCauses(connection, parsed.data.definition, 'definition.');
   return parsed.data;
 }
 

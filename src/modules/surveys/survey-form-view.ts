@@ -3,9 +3,8 @@
  * typed so far and its problem (a translation key), the questions with their kind-specific
  * settings and buttons. Labels are resolved here so the template only places them.
  */
-import type { Locale } from '../../shared/i18n/locales';
 import type { Translate } from '../../shared/i18n/translator';
-import { causeCodes, causeTaxonomy } from '../customers/causes';
+import type { CauseLabels } from '../classification/cause-view';
 import { formLimits, type ChoiceRow, type QuestionRow, type SurveyForm } from './survey-form';
 import { questionKinds } from './survey.model';
 
@@ -14,16 +13,17 @@ export interface SurveyFormPage {
   /** Translation keys by field path (`questions.0.choices`, `schedule.reminderDays`). */
   errors: Record<string, string>;
   t: Translate;
-  locale: Locale;
+  /** The taxonomy's causes a choice may point to: the active ones (and one retired since that a choice already names). */
+  causes: CauseLabels;
 }
 
-export function surveyFormView({ form, errors, t, locale }: SurveyFormPage) {
+export function surveyFormView({ form, errors, t, causes }: SurveyFormPage) {
   const field = fieldOf(errors);
   return {
     title: localized(field, 'title', form.title),
     intro: localized(field, 'intro', form.intro),
     questionsError: errors.questions,
-    questions: form.questions.map((question, i) => questionView(question, i, form.questions.length, field, errors, t, locale)),
+    questions: form.questions.map((question, i) => questionView(question, i, form.questions.length, field, errors, t, causes)),
     canAddQuestion: form.questions.length < formLimits.questions,
     askContactConsent: form.askContactConsent,
     schedule: {
@@ -48,7 +48,7 @@ function localized(field: FieldOf, path: string, value: { en: string; 'zh-CN': s
   return { en: field(`${path}.en`, value.en), zh: field(`${path}.zh-CN`, value['zh-CN']) };
 }
 
-function questionView(question: QuestionRow, i: number, count: number, field: FieldOf, errors: Record<string, string>, t: Translate, locale: Locale) {
+function questionView(question: QuestionRow, i: number, count: number, field: FieldOf, errors: Record<string, string>, t: Translate, causes: CauseLabels) {
   const path = `questions.${i}`;
   return {
     number: i + 1,
@@ -64,7 +64,7 @@ function questionView(question: QuestionRow, i: number, count: number, field: Fi
     maxLength: field(`${path}.maxLength`, question.maxLength),
     choicesId: `f-${path.replace(/\./g, '-')}-choices`,
     choicesError: errors[`${path}.choices`],
-    choices: question.choices.map((choice, c) => choiceView(choice, `${path}.choices.${c}`, { i, c }, field, locale)),
+    choices: question.choices.map((choice, c) => choiceView(choice, `${path}.choices.${c}`, { i, c }, field, causes)),
     canAddChoice: question.choices.length < formLimits.choices,
     moveUp: i > 0 ? `moveUp:${i}` : null,
     moveDown: i < count - 1 ? `moveDown:${i}` : null,
@@ -73,13 +73,17 @@ function questionView(question: QuestionRow, i: number, count: number, field: Fi
   };
 }
 
-function choiceView(choice: ChoiceRow, path: string, position: { i: number; c: number }, field: FieldOf, locale: Locale) {
+function choiceView(choice: ChoiceRow, path: string, position: { i: number; c: number }, field: FieldOf, causes: CauseLabels) {
   return {
     number: position.c + 1,
     id: field(`${path}.id`, choice.id),
     label: localized(field, `${path}.label`, choice.label),
     cause: field(`${path}.cause`, choice.cause),
-    causeOptions: causeCodes.map((code) => ({ value: code, label: causeTaxonomy[code].label[locale], selected: code === choice.cause })),
+    causeOptions: [...causes.choices.map((option) => option.code), ...(choice.cause && !causes.choices.some((option) => option.code === choice.cause) ? [choice.cause] : [])].map((code) => ({
+      value: code,
+      label: causes.label(code),
+      selected: code === choice.cause,
+    })),
     remove: `removeChoice:${position.i}:${position.c}`,
   };
 }

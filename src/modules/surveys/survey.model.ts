@@ -4,7 +4,7 @@
  * read against the questions that were actually asked.
  */
 import { Schema, type Connection, type Model, type Types } from 'mongoose';
-import { causeCodes, type CauseCode } from '../customers/causes';
+import { causeCodePattern, type CauseCode } from '../customers/causes';
 import { countWrites } from '../../shared/db/write-counter';
 
 export const questionKinds = ['single', 'multiple', 'scale', 'text'] as const;
@@ -62,7 +62,7 @@ export interface Survey {
 
 const localized = { en: { type: String, required: true }, 'zh-CN': { type: String, required: true } };
 
-const choiceSchema = new Schema<SurveyChoice>({ id: { type: String, required: true }, label: localized, cause: { type: String, enum: causeCodes } }, { _id: false });
+const choiceSchema = new Schema<SurveyChoice>({ id: { type: String, required: true }, label: localized, cause: { type: String, match: causeCodePattern } }, { _id: false });
 
 const questionSchema = new Schema<SurveyQuestion>(
   {

@@ -14,6 +14,8 @@ import { declareRoute } from '../../shared/auth/route-table';
 import { NotFoundError, ValidationError } from '../../shared/errors';
 import { readForm, valuesToShowAgain, type FieldErrors } from '../../shared/http/forms';
 import { setNotice } from '../../shared/http/notice';
+import { causeLabels } from '../classification/cause-view';
+import { CauseNotAllowedError } from '../classification/known-causes';
 import { isLocale } from '../../shared/i18n/locales';
 import { bulkInviteFilterOf, bulkInviteSchema } from './bulk-invite.schemas';
 import { inviteBetween, type BulkInviteCounts } from './invitations.service';
@@ -51,7 +53,7 @@ export function surveyRoutes({ connection }: { connection: Connection }): Router
 
   declareRoute(router, { method: 'get', path: '/surveys/:key/edit', roles: staff }, async (req, res) => {
     const survey = await surveyOf(req);
-    renderBuilder(req, res, 200, survey, formOfSurvey(survey), {});
+    await renderBuilder(req, res, 200, survey, formOfSurvey(survey), {});
   });
 
   declareRoute(router, { method: 'post', path: '/surveys/:key/edit', roles: staff }, async (req, res) => {
@@ -64,7 +66,7 @@ export function surveyRoutes({ connection }: { connection: Connection }): Router
       res.redirect(303, '/surveys');
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      renderBuilder(req, res, 400, survey, form, problemKeysByField(error.details));
+      await renderBuilder(req, res, 400, survey, form, error instanceof CauseNotAllowedError ? error.formErrors : problemKeysByField(error.details));
     }
   });
 
@@ -83,23 +85,23 @@ export function surveyRoutes({ connection }: { connection: Connection }): Router
     return survey;
   }
 
+  async function renderBuilder(req: Request, res: Response, status: number, survey: Survey, form: SurveyForm, errors: FieldErrors): Promise<void> {
+    res.status(status).render('surveys/builder', {
+      title: req.t('surveys:admin.builder.title', { key: survey.key }),
+      key: survey.key,
+      version: survey.version,
+      nextVersion: survey.version + 1,
+      action: `/surveys/${encodeURIComponent(survey.key)}/edit`,
+      previewHref: `/surveys/${encodeURIComponent(survey.key)}/preview`,
+      hasErrors: Object.keys(errors).length > 0,
+      view: surveyFormView({ form, errors, t: req.t, causes: await causeLabels(connection, req.locale) }),
+    });
+  }
+
   return router;
 }
 
 // ---------------------------------------------------------------------------------------------
-
-function renderBuilder(req: Request, res: Response, status: number, survey: Survey, form: SurveyForm, errors: FieldErrors): void {
-  res.status(status).render('surveys/builder', {
-    title: req.t('surveys:admin.builder.title', { key: survey.key }),
-    key: survey.key,
-    version: survey.version,
-    nextVersion: survey.version + 1,
-    action: `/surveys/${encodeURIComponent(survey.key)}/edit`,
-    previewHref: `/surveys/${encodeURIComponent(survey.key)}/preview`,
-    hasErrors: Object.keys(errors).length > 0,
-    view: surveyFormView({ form, errors, t: req.t, locale: req.locale }),
-  });
-}
 
 function renderBulkInvite(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: FieldErrors, counts?: BulkInviteCounts): void {
   res.status(status).render('surveys/bulk-invite', { title: req.t('surveys:admin.bulk.title'), values, errors, hasErrors: Object.keys(errors).length > 0, counts });

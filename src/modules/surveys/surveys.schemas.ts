@@ -1,13 +1,13 @@
 /** Validation of survey definitions (the builder) and of a customer's submitted answers. */
 import { z } from 'zod';
-import { causeCodes } from '../customers/causes';
+import { causeCodeSchema } from '../customers/causes';
 import type { Survey, SurveyQuestion } from './survey.model';
 
 const text = (max: number) => z.string().trim().min(1, 'required').max(max, `at most ${max} characters`);
 const localized = (max: number) => z.object({ en: text(max), 'zh-CN': text(max) });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and dashes');
 
-const choiceSchema = z.object({ id: slug, label: localized(200), cause: z.enum(causeCodes).optional() });
+const choiceSchema = z.object({ id: slug, label: localized(200), cause: causeCodeSchema.optional() });
 
 const questionSchema = z
   .object({

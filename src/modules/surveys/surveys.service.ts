@@ -5,6 +5,7 @@
 import { trusted, type Connection } from 'mongoose';
 import { writesTo } from '../../shared/db/write-counter';
 import { ValidationError } from '../../shared/errors';
+import { checkCauses } from '../classification/known-causes';
 import { defaultExitSurvey } from './default-exit-survey';
 import { surveyModel, type Survey } from './survey.model';
 import { surveyDraftSchema, type SurveyDraftInput } from './surveys.schemas';
@@ -69,6 +70,10 @@ export async function saveSurveyVersion(connection: Connection, key: string, inp
   if (!parsed.success) throw ValidationError.fromZod(parsed.error);
   const surveys = surveyModel(connection);
   const latest = await surveys.findOne({ key }).sort({ version: -1 }).lean<Survey>().exec();
+  // A choice points to an active cause; one retired since may stay on the choice that had it.
+  const choiceCauses = parsed.data.questions.flatMap((question, q) => question.choices.map((choice, c) => ({ field: `questions.${q}.choices.${c}.cause`, code: choice.cause })));
+  const alreadyThere = (latest?.questions ?? []).flatMap((question) => question.choices.flatMap((choice) => (choice.cause ? [choice.cause] : [])));
+  await checkCauses(connection, choiceCauses, 'assign', { alreadyThere });
   const version = (latest?.version ?? 0) + 1;
   const created = await surveys.create({ ...parsed.data, key, version, current: false, createdBy: editor });
   await surveys.updateMany({ key, version: trusted({ $ne: version }) }, { $set: { current: false } });

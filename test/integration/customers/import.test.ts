@@ -101,7 +101,7 @@ describe('importing a file with bad rows', () => {
       { line: 4, externalId: 'b-3', reasons: ['monthly_revenue: "twelve" is not a number'] },
       { line: 5, externalId: 'b-4', reasons: ['churned_at: "2025-02-30" is not a date (expected YYYY-MM-DD)'] },
       { line: 6, externalId: 'b-5', reasons: ['status: "gone" is not a known status (active, at_risk, churned, won_back)'] },
-      { line: 8, externalId: 'b-7', reasons: ['cause: "weather" is not one of price, competitor, product, service, trust, relationship, natural, other'] },
+      { line: 8, externalId: 'b-7', reasons: ['cause: unknown cause "weather" (expected one of price, competitor, product, service, trust, relationship, natural, other)'] },
       { line: 9, externalId: 'b-1', reasons: ['external_id: repeats line 2'] },
     ]);
     const stored = await customersOf('bad-rows');

@@ -143,7 +143,9 @@ describe('logging an interview', () => {
     const customer = await staffCustomer(db.connection, { cause: { code: 'price', source: 'survey', setAt: new Date('2026-06-01T00:00:00Z') } });
     const cases: [Record<string, string | string[] | undefined>, Record<string, string>][] = [
       [{ notes: '  ', channel: undefined, heldOn: '' }, { notes: 'Fill in this field.', channel: 'Choose one of the options.', heldOn: 'Fill in this field.' }],
-      [{ primaryCause: 'greed', reasons: ['price', 'vanity'] }, { primaryCause: 'Choose one of the options.', reasons: 'Choose one of the options.' }],
+      // Shaped like cause codes, but not in the taxonomy: the service refuses them by name.
+      [{ primaryCause: 'greed', reasons: ['price', 'vanity'] }, { primaryCause: 'This cause is not in the taxonomy. Choose one of the causes in the list.', reasons: 'This cause is not in the taxonomy. Choose one of the causes in the list.' }],
+      [{ primaryCause: 'Greed!' }, { primaryCause: 'Choose one of the options.' }],
       [{ likelihoodToReturn: '11' }, { likelihoodToReturn: 'Enter a whole number from 0 to 10.' }],
       [{ likelihoodToReturn: 'six' }, { likelihoodToReturn: 'Enter a whole number from 0 to 10.' }],
       [{ heldOn: '2026-02-30' }, { heldOn: 'Enter a real date such as 2026-03-14.' }],

@@ -1,4 +1,5 @@
 /** Reading the builder form without JavaScript: posted names to a draft, and the builder's buttons. */
+import { builtInCauseCodes } from '../../../src/modules/customers/causes';
 import { applyBuilderAction, draftOf, readSegmentForm } from '../../../src/modules/segments/segment-form';
 import { segmentDefinitionSchema } from '../../../src/modules/segments/segment.schemas';
 
@@ -18,7 +19,7 @@ test('when the form is posted, then the fields become a draft the schema accepts
     'definition.groups.0.conditions.1.value.from': '2026-01-01',
     'definition.groups.0.conditions.1.value.to': '2026-01-31',
     action: 'save',
-  });
+  }, builtInCauseCodes);
 
   expect(form.action).toEqual({ kind: 'save' });
   expect(form.definition).toEqual({
@@ -29,7 +30,7 @@ test('when the form is posted, then the fields become a draft the schema accepts
 });
 
 test('when a field was changed without the page script, then its operator and the other field\'s values are dropped', () => {
-  const form = readSegmentForm({ ...row(0, 0, 'cause', 'gte', ['churned', 'price']) });
+  const form = readSegmentForm({ ...row(0, 0, 'cause', 'gte', ['churned', 'price']) }, builtInCauseCodes);
 
   expect(form.definition.groups[0].conditions[0]).toEqual({ field: 'cause', op: 'in', value: ['price'] });
 });
@@ -41,14 +42,14 @@ test('when names outside the form\'s shapes are posted, then they are ignored, n
     'definition.groups.0.conditions.0.value.$where': 'x',
     'definition.groups.99.match': 'any',
     'definition.groups.0.conditions.500.field': 'plan',
-  });
+  }, builtInCauseCodes);
 
   expect(form.definition.groups).toEqual([{ match: 'all', conditions: [{ field: 'status', op: 'in', value: ['churned'] }] }]);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
 });
 
 test('when rows are added and removed, then the draft follows and an emptied group goes away unless it is the last', () => {
-  const draft = readSegmentForm({ ...row(0, 0, 'status', 'in', 'churned') }).definition;
+  const draft = readSegmentForm({ ...row(0, 0, 'status', 'in', 'churned') }, builtInCauseCodes).definition;
 
   const twoGroups = applyBuilderAction(applyBuilderAction(draft, { kind: 'addCondition', group: 0 }), { kind: 'addGroup' });
   expect(twoGroups.groups.map((group) => group.conditions.length)).toEqual([2, 1]);

@@ -11,7 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { stringify } from 'csv-stringify';
 import type { Connection } from 'mongoose';
-import { customerQuery, type CustomerFilter } from '../customer-filter';
+import { checkCustomerFilter, customerQuery, type CustomerFilter } from '../customer-filter';
 import { customerModel, type Customer } from '../customer.model';
 
 /** Header → how to read the cell from a customer. */
@@ -49,6 +49,7 @@ export const exportColumns: ReadonlyArray<readonly [string, (customer: Customer)
 
 /** Writes the customers matching `filter` as CSV to `output` (an HTTP response, a file). */
 export async function writeCustomersCsv(connection: Connection, filter: CustomerFilter, output: Writable): Promise<number> {
+  await checkCustomerFilter(connection, filter);
   let count = 0;
   // Bounded batches: the client holds at most this many customers at once.
   const cursor = customerModel(connection).find(customerQuery(filter)).sort({ _id: -1 }).lean<Customer>().batchSize(500).cursor();

@@ -13,6 +13,7 @@ import { CsvError, parse } from 'csv-parse';
 import type { Connection } from 'mongoose';
 import { AppError } from '../../../shared/errors';
 import { classifyImportedReasons } from '../../classification/customer-classification.service';
+import { knownCauses } from '../../classification/known-causes';
 import type { CauseCode } from '../causes';
 import type { ColumnMapping } from './mappings';
 import { missingColumns, readRow, type ImportedCustomer } from './row-reading';
@@ -68,7 +69,7 @@ export interface ImportReport {
   rejections: RejectedRow[];
   rejectionsTruncated: boolean;
   /** Accepted rows by the cause the mapping gave them. */
-  causes: Partial<Record<CauseCode, number>>;
+  causes: Record<CauseCode, number>;
   /** Free-text reasons the mapping could not map, given a cause by the classifier. */
   classifiedReasons: number;
   /**
@@ -96,6 +97,8 @@ export async function importCustomers(connection: Connection, input: Readable, o
   const report = emptyReport(mapping.name, options.source ?? mapping.defaultSource);
   const now = options.now ?? new Date();
   const value = await loadValueContext(connection, now);
+  // Read once per file: a cause an admin retires while the file is read is still taken for it.
+  const causes = await knownCauses(connection);
   const context: ImportContext = { connection, source: report.source, importedBy: options.importedBy ?? `${mapping.name} import`, now, value };
   const seenIds = new SeenIds();
   let batch: Array<{ line: number; customer: ImportedCustomer }> = [];
@@ -124,7 +127,7 @@ export async function importCustomers(connection: Connection, input: Readable, o
       report.rows++;
       bytes = info.bytes;
       lastLine = info.lines;
-      const reading = readRow(record, mapping);
+      const reading = readRow(record, mapping, causes);
       if (!reading.ok) {
         reject(report, { line: info.lines, externalId: reading.externalId, reasons: reading.problems });
         continue;
@@ -224,7 +227,7 @@ function addOutcome(report: ImportReport, outcome: BatchOutcome): void {
   report.unchanged += outcome.unchanged;
   report.accepted += outcome.created + outcome.updated + outcome.unchanged;
   for (const [cause, count] of Object.entries(outcome.causes)) {
-    report.causes[cause as CauseCode] = (report.causes[cause as CauseCode] ?? 0) + count;
+    report.causes[cause] = (report.causes[cause] ?? 0) + count;
   }
   for (const row of outcome.rejected) reject(report, row);
 }

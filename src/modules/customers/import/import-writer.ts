@@ -28,7 +28,7 @@ export interface BatchOutcome {
   updated: number;
   unchanged: number;
   rejected: RejectedRow[];
-  causes: Partial<Record<CauseCode, number>>;
+  causes: Record<CauseCode, number>;
 }
 
 export async function upsertImportedBatch(rows: Array<{ line: number; customer: ImportedCustomer }>, context: ImportContext): Promise<BatchOutcome> {

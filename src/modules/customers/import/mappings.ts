@@ -3,7 +3,8 @@
  * words (statuses, churn reasons) translate into ours. Two presets ship: `telco` for the IBM
  * Telco churn file as it is, and `generic` with our own column names.
  */
-import { causeCodes, isCauseCode, type CauseCode } from '../causes';
+import type { KnownCauses } from '../../classification/known-causes';
+import type { CauseCode } from '../causes';
 import type { CustomerStatus } from '../vocabulary';
 import { telcoCause } from './telco-causes';
 
@@ -47,8 +48,8 @@ export interface ColumnMapping {
   columns: { externalId: string } & Partial<Record<Exclude<ImportField, 'externalId'>, string>>;
   /** The file's status words, lower-cased → ours. */
   statuses: Readonly<Record<string, CustomerStatus>>;
-  /** Reads the cause from the row's cause, reason and category cells. */
-  causeOf(cells: { cause?: string; reason?: string; category?: string }): CauseReading;
+  /** Reads the cause from the row's cause, reason and category cells; only an active cause of the taxonomy is set. */
+  causeOf(cells: { cause?: string; reason?: string; category?: string }, causes: KnownCauses): CauseReading;
   /** Extra columns kept on the customer under `attributes`, by attribute name. */
   attributes: Readonly<Record<string, { column: string; type: 'number' | 'text' }>>;
 }
@@ -70,7 +71,11 @@ const telco: ColumnMapping = {
   },
   // "Joined" customers signed up this quarter: active customers like "Stayed".
   statuses: { stayed: 'active', joined: 'active', churned: 'churned' },
-  causeOf: ({ reason, category }) => ({ code: telcoCause(reason, category) }),
+  // The file's reasons map to built-in causes; one an admin retired is left to the classifier, which reads the reason.
+  causeOf: ({ reason, category }, causes) => {
+    const code = telcoCause(reason, category);
+    return { code: code !== undefined && causes.isActive(code) ? code : undefined };
+  },
   attributes: {
     cltv: { column: 'CLTV', type: 'number' },
     churnScore: { column: 'Churn Score', type: 'number' },
@@ -110,10 +115,13 @@ const generic: ColumnMapping = {
     tags: 'tags',
   },
   statuses: { active: 'active', at_risk: 'at_risk', churned: 'churned', won_back: 'won_back' },
-  causeOf: ({ cause }) => {
+  causeOf: ({ cause }, causes) => {
     if (!cause) return {};
     const code = cause.trim().toLowerCase();
-    return isCauseCode(code) ? { code } : { problem: `"${cause}" is not one of ${causeCodes.join(', ')}` };
+    const problem = causes.problemWith(code, 'assign');
+    if (problem === null) return { code };
+    const active = causes.active.map((known) => known.code).join(', ');
+    return { problem: problem === 'unknown' ? `unknown cause "${cause}" (expected one of ${active})` : `cause "${cause}" is retired and can no longer be assigned` };
   },
   attributes: {},
 };

@@ -4,6 +4,7 @@
  * given" — an import never clears a field.
  */
 import { z } from 'zod';
+import type { KnownCauses } from '../../classification/known-causes';
 import type { CauseCode } from '../causes';
 import { churnTypes, customerLocales, type ChurnType, type CustomerLocale, type CustomerStatus } from '../vocabulary';
 import type { ColumnMapping, ImportField } from './mappings';
@@ -30,8 +31,8 @@ export interface ImportedCustomer {
 
 export type RowReading = { ok: true; customer: ImportedCustomer } | { ok: false; externalId?: string; problems: string[] };
 
-/** Reads a record (header → cell); `problems` name the column and the reason. */
-export function readRow(record: Record<string, string | undefined>, mapping: ColumnMapping): RowReading {
+/** Reads a record (header → cell) against the taxonomy `causes`; `problems` name the column and the reason. */
+export function readRow(record: Record<string, string | undefined>, mapping: ColumnMapping, causes: KnownCauses): RowReading {
   const problems: string[] = [];
   const cell = (field: ImportField): string | undefined => {
     const column = mapping.columns[field];
@@ -52,7 +53,7 @@ export function readRow(record: Record<string, string | undefined>, mapping: Col
   if (cell('externalId') === undefined) problems.push(`${mapping.columns.externalId}: missing`);
   const externalId = read('externalId', text(200));
 
-  const causeReading = mapping.causeOf({ cause: cell('cause'), reason: cell('causeReason'), category: cell('causeCategory') });
+  const causeReading = mapping.causeOf({ cause: cell('cause'), reason: cell('causeReason'), category: cell('causeCategory') }, causes);
   if ('problem' in causeReading) problems.push(`${mapping.columns.cause}: ${causeReading.problem}`);
   const causeReason = read('causeReason', text(2000));
   const causeCode = 'code' in causeReading ? causeReading.code : undefined;

@@ -4,10 +4,10 @@
  * category: "Poor expertise of online support" is filed under both Dissatisfaction and Other, and
  * is a service cause either way. The README shows this table too.
  */
-import type { CauseCode } from '../causes';
+import type { BuiltInCauseCode } from '../causes';
 
 /** Reason phrase (lower-cased) → cause. */
-export const telcoReasonCauses: Readonly<Record<string, CauseCode>> = {
+export const telcoReasonCauses: Readonly<Record<string, BuiltInCauseCode>> = {
   // Category "Competitor": a better offer elsewhere.
   'competitor made better offer': 'competitor',
   'competitor had better devices': 'competitor',
@@ -37,7 +37,7 @@ export const telcoReasonCauses: Readonly<Record<string, CauseCode>> = {
 };
 
 /** For a reason phrase the table does not know (a newer file), the category decides. */
-export const telcoCategoryCauses: Readonly<Record<string, CauseCode>> = {
+export const telcoCategoryCauses: Readonly<Record<string, BuiltInCauseCode>> = {
   competitor: 'competitor',
   attitude: 'service',
   dissatisfaction: 'product',
@@ -46,7 +46,7 @@ export const telcoCategoryCauses: Readonly<Record<string, CauseCode>> = {
 };
 
 /** The cause of a Telco churn, or undefined when the row gives neither reason nor category. */
-export function telcoCause(reason: string | undefined, category: string | undefined): CauseCode | undefined {
+export function telcoCause(reason: string | undefined, category: string | undefined): BuiltInCauseCode | undefined {
   const byReason = reason ? telcoReasonCauses[reason.trim().toLowerCase()] : undefined;
   if (byReason) return byReason;
   const byCategory = category ? telcoCategoryCauses[category.trim().toLowerCase()] : undefined;
