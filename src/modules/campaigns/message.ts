@@ -7,6 +7,7 @@ import type { Types } from 'mongoose';
 import { translatorFor } from '../../shared/i18n/translator';
 import { unsubscribeHeaders, type OutgoingMail } from '../../shared/mail';
 import { linkSigner } from '../../shared/security/link-signing';
+import { isBuiltInCauseCode } from '../customers/causes';
 import type { Customer } from '../customers/customer.model';
 import type { Campaign, LocalizedText, OfferRule } from './campaign.model';
 import type { CampaignDelivery } from './delivery.model';
@@ -32,7 +33,8 @@ export async function composeMessage(deps: Pick<CampaignMailDependencies, 'conne
     discountPercent: member?.discountPercent,
     freeMonths: member?.freeMonths,
     plan: member?.plan,
-    causeText: t(`campaigns:causeText.${delivery.cause}`),
+    // The built-ins have a sentence each; a cause an admin added gets the general one.
+    causeText: t(`campaigns:causeText.${isBuiltInCauseCode(delivery.cause) ? delivery.cause : 'other'}`),
     ctaUrl: links.click,
     unsubscribeUrl: links.unsubscribe,
   };
