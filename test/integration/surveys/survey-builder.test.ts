@@ -213,6 +213,17 @@ describe('editing a survey', () => {
     expect(await versionsOf(survey.key)).toHaveLength(1);
   });
 
+  test('when a choice points to a cause the taxonomy does not know, then 400 says so beside its cause and saves nothing', async () => {
+    const survey = await newSurvey();
+    const fields = await builderFields(success, survey.key);
+
+    const response = await success.postForm(`/surveys/${survey.key}/edit`, withFields(fields, { 'questions.0.choices.0.cause': 'xyz', action: 'save' }));
+
+    expect(response.status).toBe(400);
+    expect(await response.text()).toMatch(/id="f-questions-0-choices-0-cause-error">This cause is not in the taxonomy\./);
+    expect(await versionsOf(survey.key)).toHaveLength(1);
+  });
+
   test('when a reminder comes after the link expires, then 400 names the reminders and saves nothing', async () => {
     const survey = await newSurvey();
     const fields = await builderFields(success, survey.key);
