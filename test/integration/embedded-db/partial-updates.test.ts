@@ -51,7 +51,7 @@ test('when a $rename moves a value into an indexed field, then the index sees it
 });
 
 test('when an update fails half-way (a duplicate key), then the stored document is unchanged, nested fields included', async () => {
-  const accounts = target.connection.db!.collection('accounts_failed_update');
+  const accounts = target.connection.db!.collection<{ email: string; profile: { name: string; tags: string[] } }>('accounts_failed_update');
   await accounts.createIndex({ email: 1 }, { unique: true });
   await accounts.insertMany([{ email: 'a@x.io', profile: { name: 'A', tags: ['t'] } }, { email: 'b@x.io', profile: { name: 'B', tags: [] } }]);
   await expect(accounts.updateOne({ email: 'b@x.io' }, { $set: { email: 'a@x.io' }, $push: { 'profile.tags': 'new' } })).rejects.toMatchObject({ code: 11000 });

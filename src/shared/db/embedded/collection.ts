@@ -193,10 +193,8 @@ function without(filter: Document, fields: string[]): Document {
 }
 
 function sameKeys(a: IndexKeys | null, b: IndexKeys): boolean {
-  if (a === null) return false;
-  const x = a.levels[a.levels.length - 1];
-  const y = b.levels[b.levels.length - 1];
-  return x.length === y.length && x.every((key, i) => key === y[i]);
+  if (a === null || a.perField.length !== b.perField.length) return false;
+  return a.perField.every((keys, i) => keys.length === b.perField[i].length && keys.every((key, k) => key === b.perField[i][k]));
 }
 
 /** Field → condition for the filter's top level and its top-level $and clauses. */

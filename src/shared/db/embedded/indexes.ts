@@ -1,7 +1,12 @@
 /**
- * One secondary index: a hash map from the (compound) key to document ids, used to enforce
- * uniqueness and to answer equality lookups, plus a lazily sorted view of single-field keys
- * for range lookups. The `_id` index is the collection's own document map, not one of these.
+ * One secondary index: a tree of hash maps, one level per field of the key pattern (field 1's
+ * key → field 2's key → … → the ids holding the full key). It enforces uniqueness, answers
+ * equality on any prefix of the fields by walking down, and keeps a lazily sorted view of the
+ * first field for range lookups. The `_id` index is the collection's own document map.
+ *
+ * A tree rather than one map of joined keys plus a map per prefix: a write walks a few small
+ * maps (campaign → state → …) and inserts once, instead of building joined key strings and
+ * inserting into a map per prefix, each holding every document of a campaign.
  */
 import type { Document } from 'bson';
 import { Query } from 'mingo';
@@ -20,11 +25,14 @@ export interface IndexSpec extends Document {
 
 type SortedEntry = { kind: string; order: number | string; id: string };
 
-/** A document's keys in one index: per depth of the key pattern, and whether it is multikey. */
+/** A document's keys in one index: the encoded values of each field (several when multikey). */
 export interface IndexKeys {
-  levels: string[][];
+  perField: string[][];
   multikey: boolean;
 }
+
+/** A level of the tree: below the last field, the ids holding the key. */
+type Level = Map<string, Level | Holders>;
 
 export class SecondaryIndex {
   readonly name: string;
@@ -33,10 +41,7 @@ export class SecondaryIndex {
   readonly sparse: boolean;
   readonly expireAfterSeconds?: number;
   private readonly partial?: Query;
-  /** Full compound key → ids. */
-  private readonly entries = new Map<string, Holders>();
-  /** For compound indexes: prefixes[k] maps the key of the first k+1 fields → ids (equality on a prefix). */
-  private readonly prefixes: Array<Map<string, Holders>> = [];
+  private readonly root: Level = new Map();
   private multikey = false;
   private sorted: SortedEntry[] | null = null;
 
@@ -51,7 +56,72 @@ export class SecondaryIndex {
     this.sparse = spec.sparse === true;
     if (typeof spec.expireAfterSeconds === 'number') this.expireAfterSeconds = spec.expireAfterSeconds;
     if (spec.partialFilterExpression) this.partial = new Query(spec.partialFilterExpression);
-    for (let k = 1; k < this.fields.length; k++) this.prefixes.push(new Map());
+  }
+
+  /**
+   * The keys a document has in this index, field by field; null when the index does not cover
+   * the document. Computed once per write and reused for the unique check and the insert.
+   */
+  keysOf(doc: Document): IndexKeys | null {
+    if (this.partial && !this.partial.test(doc)) return null;
+    const perField: string[][] = [];
+    let allMissing = true;
+    let multikey = false;
+    for (const field of this.fields) {
+      const { values, viaArray } = fieldValues(doc, field);
+      if (viaArray || values.length > 1) multikey = true;
+      if (values.length !== 1 || values[0] !== undefined) allMissing = false;
+      perField.push(values.length === 1 ? [valueKey(values[0])] : [...new Set(values.map(valueKey))]);
+    }
+    if (this.sparse && allMissing) return null;
+    return { perField, multikey };
+  }
+
+  /** The id of a document other than `selfId` that already holds one of its keys, if any. */
+  conflictFor(keys: IndexKeys, selfId: string): string | undefined {
+    if (!this.unique) return undefined;
+    let conflict: string | undefined;
+    this.eachLeaf(keys.perField, false, (leaf, key) => {
+      const holders = leaf?.get(key) as Holders | undefined;
+      if (holders === undefined || conflict !== undefined) return;
+      for (const holder of idsOf(holders)) if (holder !== selfId) conflict = holder;
+    });
+    return conflict;
+  }
+
+  add(id: string, doc: Document, keys = this.keysOf(doc)): void {
+    if (!keys) return;
+    this.eachLeaf(keys.perField, true, (leaf, key) => addTo(leaf as Map<string, Holders>, key, id));
+    if (keys.multikey) this.multikey = true;
+    this.sorted = null;
+  }
+
+  remove(id: string, doc: Document, keys = this.keysOf(doc)): void {
+    if (!keys) return;
+    for (const combination of combinations(keys.perField)) removePath(this.root, combination, 0, id);
+    this.sorted = null;
+  }
+
+  clear(): void {
+    this.root.clear();
+    this.sorted = null;
+  }
+
+  /**
+   * Ids whose first fields equal the given values: `valuesPerField[i]` are the allowed values of
+   * field i (plain scalars, already checked), for a prefix of the index's fields.
+   */
+  lookupEqual(valuesPerField: unknown[][]): Set<string> {
+    const ids = new Set<string>();
+    for (const combination of combinations(valuesPerField.map((values) => values.map(valueKey)))) {
+      let node: Level | Holders | undefined = this.root;
+      for (const key of combination) {
+        node = (node as Level).get(key);
+        if (node === undefined) break;
+      }
+      if (node !== undefined) collectIds(node, ids);
+    }
+    return ids;
   }
 
   /**
@@ -76,83 +146,6 @@ export class SecondaryIndex {
   /** Usable to narrow queries: only plain indexes give a complete candidate set. */
   get narrowsQueries(): boolean {
     return !this.sparse && !this.partial && !this.spec.collation;
-  }
-
-  /**
-   * The keys a document has in this index, level by level: `[depth 1 keys, …, full keys]`
-   * (compound prefixes first); null when the index does not cover the document. Computed once
-   * per write and reused for the unique check, the entries and the prefixes.
-   */
-  keysOf(doc: Document): IndexKeys | null {
-    if (this.partial && !this.partial.test(doc)) return null;
-    const levels: string[][] = [];
-    let keys: string[] = [];
-    let allMissing = true;
-    let multikey = false;
-    for (const [depth, field] of this.fields.entries()) {
-      const { values, viaArray } = fieldValues(doc, field);
-      if (viaArray || values.length > 1) multikey = true;
-      if (values.length !== 1 || values[0] !== undefined) allMissing = false;
-      const encoded = values.length === 1 ? [valueKey(values[0])] : [...new Set(values.map(valueKey))];
-      keys = depth === 0 ? encoded : keys.flatMap((head) => encoded.map((k) => `${head}\u0001${k}`));
-      levels.push(keys);
-    }
-    if (this.sparse && allMissing) return null;
-    return { levels, multikey };
-  }
-
-  /** The id of a document other than `selfId` that already holds one of its keys, if any. */
-  conflictFor(keys: IndexKeys, selfId: string): string | undefined {
-    if (!this.unique) return undefined;
-    for (const key of keys.levels[keys.levels.length - 1]) {
-      const holders = this.entries.get(key);
-      if (holders === undefined) continue;
-      for (const holder of idsOf(holders)) if (holder !== selfId) return holder;
-    }
-    return undefined;
-  }
-
-  add(id: string, doc: Document, keys = this.keysOf(doc)): void {
-    if (!keys) return;
-    const full = keys.levels.length - 1;
-    for (const key of keys.levels[full]) addTo(this.entries, key, id);
-    for (let depth = 0; depth < full; depth++) for (const key of keys.levels[depth]) addTo(this.prefixes[depth], key, id);
-    if (keys.multikey) this.multikey = true;
-    this.sorted = null;
-  }
-
-  remove(id: string, doc: Document, keys = this.keysOf(doc)): void {
-    if (!keys) return;
-    const full = keys.levels.length - 1;
-    for (const key of keys.levels[full]) removeFrom(this.entries, key, id);
-    for (let depth = 0; depth < full; depth++) for (const key of keys.levels[depth]) removeFrom(this.prefixes[depth], key, id);
-    this.sorted = null;
-  }
-
-  clear(): void {
-    this.entries.clear();
-    for (const map of this.prefixes) map.clear();
-    this.sorted = null;
-  }
-
-  /**
-   * Ids whose first fields equal the given values: `valuesPerField[i]` are the allowed values of
-   * field i (plain scalars, already checked), for a prefix of the index's fields.
-   */
-  lookupEqual(valuesPerField: unknown[][]): Set<string> {
-    const depth = valuesPerField.length;
-    const map = depth === this.fields.length ? this.entries : this.prefixes[depth - 1];
-    let keys = [''];
-    for (const values of valuesPerField) {
-      const encoded = values.map(valueKey);
-      keys = keys.flatMap((head) => encoded.map((k) => (head ? `${head}\u0001${k}` : k)));
-    }
-    const ids = new Set<string>();
-    for (const key of keys) {
-      const holders = map.get(key);
-      if (holders !== undefined) for (const id of idsOf(holders)) ids.add(id);
-    }
-    return ids;
   }
 
   /** Range lookups are exact only on single-valued fields. */
@@ -180,21 +173,63 @@ export class SecondaryIndex {
   private sortedEntries(resolve: (id: string) => Document | undefined): SortedEntry[] {
     if (this.sorted) return this.sorted;
     const sorted: SortedEntry[] = [];
-    const seen = new Set<string>();
-    for (const ids of (this.prefixes[0] ?? this.entries).values()) {
-      for (const id of idsOf(ids)) {
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const doc = resolve(id);
-        const value = doc ? plainValueAtPath(doc, this.fields[0]) : undefined;
-        const kind = scalarKind(value);
-        if (kind) sorted.push({ kind, order: scalarOrder(value), id });
-      }
+    const ids = new Set<string>();
+    collectIds(this.root, ids);
+    for (const id of ids) {
+      const doc = resolve(id);
+      const value = doc ? plainValueAtPath(doc, this.fields[0]) : undefined;
+      const kind = scalarKind(value);
+      if (kind) sorted.push({ kind, order: scalarOrder(value), id });
     }
     sorted.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     this.sorted = sorted;
     return sorted;
   }
+
+  /**
+   * Calls `visit` with the last level and the last key of each key combination (one, unless
+   * the document is multikey); `create` builds missing levels on the way down.
+   */
+  private eachLeaf(perField: string[][], create: boolean, visit: (leaf: Level | undefined, key: string) => void): void {
+    const last = perField.length - 1;
+    const descend = (level: Level | undefined, depth: number) => {
+      if (depth === last) {
+        for (const key of perField[depth]) visit(level, key);
+        return;
+      }
+      for (const key of perField[depth]) {
+        let next = level?.get(key) as Level | undefined;
+        if (next === undefined && create && level) level.set(key, (next = new Map()));
+        descend(next, depth + 1);
+      }
+    };
+    descend(this.root, 0);
+  }
+}
+
+/** Every combination of one key per field (the product; a single one for plain documents). */
+function combinations(perField: string[][]): string[][] {
+  let out: string[][] = [[]];
+  for (const keys of perField) out = keys.length === 1 ? out.map((head) => [...head, keys[0]]) : out.flatMap((head) => keys.map((key) => [...head, key]));
+  return out;
+}
+
+function collectIds(node: Level | Holders, ids: Set<string>): void {
+  if (typeof node === 'string') ids.add(node);
+  else if (node instanceof Set) for (const id of node) ids.add(id);
+  else for (const child of node.values()) collectIds(child, ids);
+}
+
+/** Removes `id` under one key combination and drops the levels that became empty. */
+function removePath(level: Level, keys: string[], depth: number, id: string): void {
+  if (depth === keys.length - 1) {
+    removeFrom(level as Map<string, Holders>, keys[depth], id);
+    return;
+  }
+  const next = level.get(keys[depth]) as Level | undefined;
+  if (next === undefined) return;
+  removePath(next, keys, depth + 1, id);
+  if (next.size === 0) level.delete(keys[depth]);
 }
 
 function lowerBound(sorted: SortedEntry[], kind: string, order: number | string | null, exclusive: boolean): number {
