@@ -17,6 +17,8 @@ export interface DashboardSection {
   hint?: string;
   /** The chart to draw; absent for the heat table and for charts with nothing to show. */
   spec?: ChartSpec;
+  /** Said instead of a chart that would have nothing to draw. */
+  note?: string;
   /** The causes × tier table is its own chart: cells shaded by count. */
   heat?: boolean;
   /** A headline number shown above the chart. */
@@ -111,6 +113,9 @@ function chartOf(chart: DashboardChart, figures: DashboardFigures, months: strin
     case 'causes-by-tier':
       return { heat: true };
     case 'survey-responses':
+      // With no invitation delivered in the period every rate is empty: a bare 0–1% axis says
+      // nothing, so the section shows its table and a line saying why there is no chart.
+      if (!figures.months.some((m) => m.surveyResponses.delivered > 0)) return { note: t('dashboard:noSurveysSent') };
       return withData(barSpec(intl, t('dashboard:column.response_rate'), figures.months.map((m, index) => ({ label: months[index], value: m.surveyResponses.rate })), 'percent', false));
     case 'campaigns':
       return withData(barSpec(intl, t('dashboard:column.win_back_rate'), figures.campaigns.map((row) => ({ label: row.name, value: row.winBackRate })), 'percent'));

@@ -47,6 +47,16 @@ describe('the page', () => {
     expect(page).toContain('<td class="numeric">33.33%</td>');
   });
 
+  test('when no survey invitation was delivered in the period, then the survey section says so instead of drawing an empty axis', async () => {
+    const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
+
+    const page = await (await agent.get(`/dashboard?range=custom&from=2024-01-01&to=2024-03-31&plan=${fixture.plan}`, html)).text();
+
+    expect(page).not.toContain('data-chart="survey-responses"');
+    expect(page).toContain('<p class="muted" data-note="survey-responses">No survey invitation was delivered in this period, so there is no response rate to chart.</p>');
+    expect(page).toContain('data-table="survey-responses"');
+  });
+
   test('when a competitor’s name is markup, then the page shows it as text', async () => {
     const agent = await signIn(app.url, await createStaff(db.connection, 'marketer'));
 
