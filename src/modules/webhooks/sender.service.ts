@@ -1,7 +1,8 @@
 /**
  * Sending webhooks: one turn of the `webhooks.deliver` job. It claims due deliveries one at a
  * time with a lease (two workers never hold the same one), checks the endpoint's address again
- * (DNS may have changed since registration), POSTs the signed JSON, and records the outcome:
+ * (DNS may have changed since registration) and once more at connect time (DNS rebinding, see
+ * target-guard.ts), POSTs the signed JSON, and records the outcome:
  *
  *   2xx                                  → succeeded
  *   5xx, 408, 429, network error, timeout → retried after baseRetryDelay × 2^(n−1), +0–20 % jitter,
@@ -17,7 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { trusted, type Connection, type Types } from 'mongoose';
 import type { Logger } from '../../shared/logging';
 import { signatureHeader } from './signature';
-import { checkWebhookTarget, describeRefusal, type HostResolver } from './target-guard';
+import { postToReceiver } from './receiver-request';
+import { checkWebhookTarget, connectLookup, describeRefusal, WebhookTargetRefused, type HostResolver } from './target-guard';
 import { webhookDeliveryModel, type DeliveryAttempt, type WebhookDelivery } from './webhook-delivery.model';
 import { webhookEndpointModel, type WebhookEndpoint } from './webhook-endpoint.model';
 
@@ -193,8 +195,7 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, set
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(endpoint.url, {
-      method: 'POST',
+    const answer = await postToReceiver(endpoint.url, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'ChurnWinback-Webhooks/1.0',
@@ -203,49 +204,31 @@ async function attempt(endpoint: WebhookEndpoint, delivery: WebhookDelivery, set
         'webhook-signature': signatureHeader(secrets, timestamp, delivery.payload),
       },
       body: delivery.payload,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(settings.timeoutMs),
+      timeoutMs: settings.timeoutMs,
+      // The check above resolved the host; the connect resolves it again and must be judged again.
+      lookup: connectLookup({ allowPrivateNetwork: endpoint.allowPrivateNetwork, resolveHost: options.resolveHost }),
     });
-    const responseSnippet = await startOf(response);
-    const attempt: DeliveryAttempt = { at, statusCode: response.status, durationMs: elapsed(), ...(responseSnippet ? { responseSnippet } : {}) };
-    const status = response.status;
+    const { statusCode: status, responseSnippet } = answer;
+    const attempt: DeliveryAttempt = { at, statusCode: status, durationMs: elapsed(), ...(responseSnippet ? { responseSnippet } : {}) };
     if (status >= 200 && status < 300) return { result: 'succeeded', attempt };
     if (status >= 300 && status < 400) {
-      return { result: 'permanent', attempt: { ...attempt, error: `redirect to ${response.headers.get('location') ?? '(no location)'} not followed: update the endpoint's URL` } };
+      return { result: 'permanent', attempt: { ...attempt, error: `redirect to ${answer.location ?? '(no location)'} not followed: update the endpoint's URL` } };
     }
     // The status code says it all; `error` is kept for what a code cannot say.
     const transient = status >= 500 || status === 408 || status === 429;
     return { result: transient ? 'transient' : 'permanent', attempt };
   } catch (error) {
-    return { result: 'transient', attempt: { at, error: describeFetchError(error, settings.timeoutMs), durationMs: elapsed() } };
+    // Refused at connect time (the name now resolves inside the network): final, like the check's refusal.
+    if (error instanceof WebhookTargetRefused) return { result: 'permanent', attempt: { at, error: error.message, durationMs: elapsed() } };
+    return { result: 'transient', attempt: { at, error: describeNetworkError(error, settings.timeoutMs), durationMs: elapsed() } };
   }
 }
 
-/** The first 500 characters of the answer, for the log; the rest is not read. */
-async function startOf(response: Response): Promise<string | undefined> {
-  if (!response.body) return undefined;
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  try {
-    while (text.length < 500) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      text += decoder.decode(value, { stream: true });
-    }
-  } catch {
-    // The status is what counts; a body cut off or too slow is not the receiver's failure.
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
-  return text.slice(0, 500) || undefined;
-}
-
-/** Read by shape: fetch's errors (a DOMException for the timeout) need not share our realm's Error. */
-function describeFetchError(error: unknown, timeoutMs: number): string {
-  const { name, message, cause } = (error ?? {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+/** Read by shape: the timeout is an `AbortError`, a socket or DNS error carries its code. */
+function describeNetworkError(error: unknown, timeoutMs: number): string {
+  const { name, code, message } = (error ?? {}) as { name?: string; code?: string; message?: string };
   if (name === 'TimeoutError' || name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  return `network error: ${cause?.code ?? cause?.message ?? message ?? String(error)}`;
+  return `network error: ${code ?? message ?? String(error)}`;
 }
 
 function withoutUndefined<T extends object>(options: T): Partial<T> {

@@ -153,7 +153,7 @@ test('when the receiver answers 404, then the delivery fails at once and is not 
   await deliver({ clock: at(3 * 3600_000) });
 
   const [delivery] = await deliveriesOf(endpoint._id);
-  expect(delivery).toMatchObject({ status: 'failed', lastStatusCode: 404, attempts: [{ statusCode: 404 }] });
+  expect(delivery).toMatchObject({ status: 'failed', lastStatusCode: 404, attempts: [{ statusCode: 404, responseSnippet: 'status 404' }] });
   expect(receiver.requestsTo(url)).toHaveLength(1);
   expect((await webhookEndpointModel(db.connection).findById(endpoint._id).lean())?.consecutiveFailures).toBe(1);
 });
@@ -246,6 +246,55 @@ test('when the host name resolves to a private address at send time, then nothin
   expect(delivery.status).toBe('failed');
   expect(delivery.lastError).toMatch(/^refused: the host resolves to 10\.0\.0\.7 \(private\)/);
   expect(delivery.attempts[0].statusCode).toBeUndefined();
+});
+
+test('when the host name answers a public address to the check and loopback to the connect, then nothing reaches the receiver and the delivery is refused for good (DNS rebinding)', async () => {
+  const receiverUrl = receiver.hook();
+  const url = receiverUrl.replace('127.0.0.1', 'hooks.example.test');
+  const { endpoint } = await registerEndpoint(db.connection, { url, eventTypes: ['customer.churned'] }, { actor: admin, resolveHost: async () => ['93.184.215.14'] });
+  await announceChurn();
+  const asked: string[] = [];
+  const rebinding = async (hostname: string) => {
+    asked.push(hostname);
+    return [asked.length === 1 ? '93.184.215.14' : '127.0.0.1'];
+  };
+
+  expect(await deliver({ resolveHost: rebinding })).toMatchObject({ failed: 1, retrying: 0 });
+  await deliver({ clock: at(3600_000), resolveHost: rebinding });
+
+  expect(asked).toEqual(['hooks.example.test', 'hooks.example.test']); // the check, then the connect
+  expect(receiver.requestsTo(receiverUrl)).toEqual([]);
+  const [delivery] = await deliveriesOf(endpoint._id);
+  expect(delivery).toMatchObject({ status: 'failed', attemptCount: 1 });
+  expect(delivery.lastError).toMatch(/^refused: the host resolves to 127\.0\.0\.1 \(loopback\)/);
+  expect(delivery.attempts).toHaveLength(1);
+  expect(delivery.attempts[0].statusCode).toBeUndefined();
+  expect((await webhookEndpointModel(db.connection).findById(endpoint._id).lean())?.consecutiveFailures).toBe(1);
+});
+
+test('when an endpoint that allows private networks names a host that resolves to loopback, then the delivery reaches the receiver', async () => {
+  const receiverUrl = receiver.hook([204]);
+  const url = receiverUrl.replace('127.0.0.1', 'crm.internal.test');
+  const { endpoint } = await endpointFor(url);
+
+  await announceChurn();
+  expect(await deliver({ resolveHost: async () => ['127.0.0.1'] })).toMatchObject({ succeeded: 1 });
+
+  expect(receiver.requestsTo(receiverUrl)).toHaveLength(1);
+  expect(receiver.requestsTo(receiverUrl)[0].headers.host).toBe(new URL(url).host);
+  expect((await deliveriesOf(endpoint._id))[0]).toMatchObject({ status: 'succeeded', lastStatusCode: 204 });
+});
+
+test('when the receiver cannot be reached, then the attempt is a network error and is retried', async () => {
+  const receiverUrl = receiver.hook();
+  const url = receiverUrl.replace('127.0.0.1', 'gone.internal.test');
+  const { endpoint } = await endpointFor(url);
+  await announceChurn();
+
+  expect(await deliver({ resolveHost: async () => { throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' }); } })).toMatchObject({ retrying: 1 });
+
+  expect((await deliveriesOf(endpoint._id))[0]).toMatchObject({ status: 'pending', lastError: 'network error: ENOTFOUND' });
+  expect(receiver.requestsTo(receiverUrl)).toEqual([]);
 });
 
 test('when deliveries keep failing, then the endpoint is disabled, later events wait, and a test event still goes out', async () => {
