@@ -45,6 +45,7 @@ import { outboxRoutes } from './modules/outbox/outbox.routes';
 import { segmentRoutes } from './modules/segments/segments.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
+import { seedTaxonomy } from './modules/classification/taxonomy.service';
 import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
 import { surveyRoutes } from './modules/surveys/surveys.routes';
 import { subscribeWebhooks } from './modules/webhooks/subscriptions';
@@ -114,6 +115,9 @@ export async function createChurnPlugin(options: ChurnPluginOptions): Promise<Ch
   const mailer = options.mailer ?? createMailer({ connection, from: config.mail.from, smtpUrl: config.mail.smtpUrl });
   await ensureIndexes(connection);
   await ensureDefaultSurvey(connection);
+  // The stored cause taxonomy (DOMAIN.md's eight causes) exists from the first start, not from
+  // the first visit to its admin page; missing causes only, so an admin's renames stay.
+  await seedTaxonomy(connection);
 
   let scheduler: Scheduler | undefined;
   const jobQueue = {

@@ -14,6 +14,7 @@ import type { JobSpec } from '../jobs/types';
 import { currentWorkerId, startWorker } from '../jobs/worker';
 import { createApp } from './app';
 import { ensureIndexes } from './models';
+import { seedTaxonomy } from './modules/classification/taxonomy.service';
 import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
 import { subscribeWebhooks } from './modules/webhooks/subscriptions';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
@@ -86,6 +87,9 @@ export async function startProcess(config: Config, logger: Logger, options: Star
   const database = await connectDatabase(config, logger);
   await ensureIndexes(database.connection);
   await ensureDefaultSurvey(database.connection);
+  // The stored cause taxonomy (DOMAIN.md's eight causes) exists from the first start, not from
+  // the first visit to its admin page; missing causes only, so an admin's renames stay.
+  await seedTaxonomy(database.connection);
   let scheduler: Scheduler | undefined;
   try {
     const runsJobs = config.role !== 'web';

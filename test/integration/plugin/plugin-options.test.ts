@@ -71,3 +71,8 @@ test('when nobody is signed in and the host gave no sign-in page, then JSON clie
 test('when a job is asked for before startJobs, then the answer says jobs are not running', async () => {
   await expect(plugin.runJobNow('dashboard.snapshot')).rejects.toMatchObject({ httpStatus: 503, code: 'jobs_not_started' });
 });
+
+test('when the plugin starts on an empty database, then the stored taxonomy already holds the eight causes of DOMAIN.md', async () => {
+  const causes = await db.connection.collection('churnCauses').find({}, { projection: { _id: 0, code: 1 } }).toArray();
+  expect(causes.map((cause) => cause.code).sort()).toEqual(['competitor', 'natural', 'other', 'price', 'product', 'relationship', 'service', 'trust']);
+});
