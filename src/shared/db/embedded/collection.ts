@@ -144,7 +144,10 @@ export class Collection {
         prefix.push(values);
       }
       if (prefix.length > 0) {
-        const ids = index.lookupEqual(prefix);
+        // A range on the field after the prefix narrows further (the range stays in the residual).
+        const next = prefix.length < index.fields.length ? conditions.get(index.fields[prefix.length]) : undefined;
+        const nextRange = next === undefined ? null : rangeBounds(next);
+        const ids = (nextRange && index.lookupPrefixRange(prefix, nextRange.lower, nextRange.upper)) || index.lookupEqual(prefix);
         if (!best || ids.size < best.size) best = { index, ids, size: ids.size, covered: index.fields.slice(0, prefix.length) };
         continue;
       }

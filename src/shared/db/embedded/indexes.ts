@@ -148,6 +148,42 @@ export class SecondaryIndex {
     return !this.sparse && !this.partial && !this.spec.collation;
   }
 
+  /**
+   * Ids whose first fields equal the given values and whose next field lies within the bounds:
+   * `{campaignId: c, sentAt: {$gt: t}}` on (campaignId, sentAt) reads only the sentAt keys of
+   * campaign c instead of every delivery of it. Numbers and dates only (their keys decode
+   * exactly; strings would need MongoDB's byte order); null for anything else, and for multikey
+   * indexes, where a range is not one key's property. A key that does not decode to a number
+   * (NaN) is kept: the caller tests every candidate against the whole filter anyway.
+   */
+  lookupPrefixRange(valuesPerField: unknown[][], lower: { value: unknown; inclusive: boolean } | null, upper: { value: unknown; inclusive: boolean } | null): Set<string> | null {
+    if (this.multikey || valuesPerField.length >= this.fields.length) return null;
+    const kind = scalarKind((lower ?? upper)!.value);
+    if (kind !== 'n' && kind !== 'd') return null;
+    const low = lower ? (scalarOrder(lower.value) as number) : null;
+    const high = upper ? (scalarOrder(upper.value) as number) : null;
+    // A NaN bound orders nothing: the full filter decides, as without this lookup.
+    if (Number.isNaN(low) || Number.isNaN(high)) return null;
+    const ids = new Set<string>();
+    for (const combination of combinations(valuesPerField.map((values) => values.map(valueKey)))) {
+      let node: Level | Holders | undefined = this.root;
+      for (const key of combination) {
+        node = (node as Level).get(key);
+        if (node === undefined) break;
+      }
+      if (node === undefined || typeof node === 'string' || node instanceof Set) continue;
+      for (const [key, child] of node) {
+        if (key.charCodeAt(0) !== kind.charCodeAt(0) || key.charCodeAt(1) !== 58 /* ':' */) continue;
+        const order = Number(key.slice(2));
+        const inside =
+          Number.isNaN(order) ||
+          ((low === null || order > low || (lower!.inclusive && order === low)) && (high === null || order < high || (upper!.inclusive && order === high)));
+        if (inside) collectIds(child, ids);
+      }
+    }
+    return ids;
+  }
+
   /** Range lookups are exact only on single-valued fields. */
   get supportsRange(): boolean {
     return this.narrowsQueries && !this.multikey;
