@@ -55,3 +55,18 @@ test('when an update would break a unique index, then that document is left unch
   await expect(accounts.updateOne({ email: 'b@x.io' }, { $set: { email: 'a@x.io', n: 3 } })).rejects.toMatchObject({ code: 11000 });
   expect(await accounts.findOne({ email: 'b@x.io' }, { projection: { _id: 0 } })).toEqual({ email: 'b@x.io', n: 2 });
 });
+
+test('when documents are counted through an index, with skip and limit, or with nothing matching, then countDocuments answers as mongod does', async () => {
+  const deliveries = target.connection.db!.collection('deliveries_count');
+  await deliveries.createIndex({ campaignId: 1, state: 1 });
+  await deliveries.insertMany([
+    ...Array.from({ length: 7 }, (_, i) => ({ campaignId: 'c1', state: 'pending', i })),
+    ...Array.from({ length: 3 }, (_, i) => ({ campaignId: 'c1', state: 'sent', i })),
+  ]);
+  expect(await deliveries.countDocuments({ campaignId: 'c1', state: { $in: ['pending', 'sending'] } })).toBe(7);
+  expect(await deliveries.countDocuments({ campaignId: 'c1', state: 'pending', i: { $gte: 5 } })).toBe(2);
+  expect(await deliveries.countDocuments({ campaignId: 'c1' }, { skip: 2, limit: 5 })).toBe(5);
+  expect(await deliveries.countDocuments({ campaignId: 'c2' })).toBe(0);
+  const grouped = await deliveries.aggregate([{ $match: { campaignId: 'c1' } }, { $group: { _id: '$state', n: { $sum: 1 } } }, { $sort: { _id: 1 } }]).toArray();
+  expect(grouped).toEqual([{ _id: 'pending', n: 7 }, { _id: 'sent', n: 3 }]);
+});

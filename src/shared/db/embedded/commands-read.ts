@@ -145,14 +145,30 @@ function pick(doc: Document, fields: Set<string>): Document {
 
 function runPipeline(context: CommandContext, collection: Collection | undefined, pipeline: Document[]): Document[] {
   let source: Document[] = [];
+  let stages = pipeline;
   if (collection) {
     const first = pipeline[0];
-    source = first && first.$match ? [...collection.plan(first.$match as Document).candidates] : [...collection.docs.values()];
+    // A leading $match is answered by the planner (index lookup, then only the conditions the
+    // lookup did not satisfy), not tested again by mingo on every candidate.
+    if (first && first.$match) {
+      source = collection.find(first.$match as Document);
+      stages = pipeline.slice(1);
+    } else source = [...collection.docs.values()];
   }
-  const aggregator = new Aggregator(pipeline, {
+  if (stages.length === 0) return source;
+  // The driver's countDocuments: [{$match}, {$group: {_id: 1, n: {$sum: 1}}}].
+  if (stages.length === 1 && isCountGroup(stages[0])) return source.length === 0 ? [] : [{ _id: 1, n: source.length }];
+  const aggregator = new Aggregator(stages, {
     collectionResolver: (name: string) => [...(context.engine.catalog.get(context.db, name)?.docs.values() ?? [])],
   });
   return aggregator.run(source) as Document[];
+}
+
+function isCountGroup(stage: Document): boolean {
+  const group = stage.$group as Document | undefined;
+  if (!group || Object.keys(stage).length !== 1 || Object.keys(group).length !== 2 || group._id !== 1) return false;
+  const n = group.n as Document | undefined;
+  return !!n && Object.keys(n).length === 1 && n.$sum === 1;
 }
 
 function collationOptions(collation: unknown): Record<string, unknown> | undefined {
