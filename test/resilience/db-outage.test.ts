@@ -1,6 +1,6 @@
 /**
  * Database outages under the real app server (bounded in `npm test`: 3 s; `npm run test:resilience`:
- * DB_OUTAGE_MS=10000): the embedded database runs as its own process and
+ * DB_OUTAGE_MS=12000, longer than the driver's 10 s server selection): the embedded database runs as its own process and
  *   - goes away (SIGKILL) for a while and is started again: meanwhile /readyz says 503, /healthz
  *     200, API requests are answered 503 (or held until the database is back), never hang and
  *     never crash the app; afterwards requests succeed and a job that fell due during the
@@ -83,7 +83,11 @@ test(`when the database is gone for ${OUTAGE_MS / 1000} s, then readiness says 5
     if (answer.status === 503) expect(answer.code).toBe('database_unavailable');
     else expect(answer.status).toBe(201);
   }
-  expect(during.some((answer) => answer.status === 503)).toBe(true);
+  // The driver holds a request for a server for up to serverSelectionTimeoutMS (10 s): an outage
+  // shorter than that may see every write held and then stored (a clean-clone CI run did, 11 of
+  // 11), so only a longer outage must show the 503. The bounded run still fails on a 500, a hang
+  // or a crash; test/unit/database-unavailable.test.ts covers the 503 itself.
+  if (OUTAGE_MS > 10_000) expect(during.some((answer) => answer.status === 503)).toBe(true);
   expect(after.status).toBe(201);
   expect(app.child.exitCode).toBeNull();
 }, 60_000 + OUTAGE_MS * 2);
