@@ -72,7 +72,7 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
 
   const ownsAgenda = options.agenda === undefined;
   const agenda = options.agenda ?? (await ownAgenda(connection, options));
-  agenda.on('error', (error) => log.error({ err: error }, 'job scheduler error'));
+  agenda.on('error', errorLogger(log));
   agenda.on('success', (job: Job) => log.debug({ job: describeJob(job) }, 'job succeeded'));
   agenda.on('fail', (error: Error, job: Job) => {
     log.warn({ job: describeJob(job), reason: error.message }, 'job failed');
@@ -176,4 +176,23 @@ function describeZodIssues(error: ZodError): string {
 
 function describeJob(job: Job): { name: string; id: string } {
   return { name: job.attrs.name, id: String(job.attrs._id) };
+}
+
+/**
+ * agenda reports an error for every job name on every poll while the database is away (379 lines
+ * in a 12 s outage). The first one is logged in full, then at most one line per 30 s with how many
+ * were held back, so an outage does not bury the rest of the log.
+ */
+export function errorLogger(log: Logger, quietMs = 30_000, now: () => number = Date.now): (error: unknown) => void {
+  let lastLoggedAt = Number.NEGATIVE_INFINITY;
+  let heldBack = 0;
+  return (error) => {
+    if (now() - lastLoggedAt < quietMs) {
+      heldBack++;
+      return;
+    }
+    log.error({ err: error, ...(heldBack > 0 ? { similarErrorsHeldBack: heldBack } : {}) }, 'job scheduler error');
+    lastLoggedAt = now();
+    heldBack = 0;
+  };
 }
