@@ -33,6 +33,8 @@ export interface CampaignDelivery {
   attempts: number;
   claimedAt?: Date;
   claimedBy?: string;
+  /** Which claim holds it: a group of deliveries is claimed with one update, then read back by this. */
+  claimToken?: string;
   sentAt?: Date;
   messageId?: string;
   reason?: string;
@@ -56,6 +58,7 @@ const deliverySchema = new Schema<CampaignDelivery>(
     attempts: { type: Number, default: 0 },
     claimedAt: Date,
     claimedBy: String,
+    claimToken: String,
     sentAt: Date,
     messageId: String,
     reason: String,

@@ -122,6 +122,25 @@ test('when the throttle is 5 a minute, then no minute sees more than 5 messages'
   expect((await campaignModel(db.connection).findById(campaign._id).lean())?.state).toBe('completed');
 });
 
+test('when two senders work the same due messages at once, then each message is claimed by one of them and arrives once', async () => {
+  const customers = await Promise.all(Array.from({ length: 30 }, () => churned(db.connection, 'C', 'price')));
+  const campaign = await createCampaign(db.connection, draft(), 'marketer-1');
+  await changeCampaignState(db.connection, String(campaign._id), 'schedule');
+  await runCampaigns(deps, { now: MONDAY_10_UTC }); // starts and launches
+
+  // Groups of 4 and of 3 over the same 30 deliveries: their claims overlap group by group.
+  const [first, second] = await Promise.all([
+    runCampaigns(deps, { now: MONDAY_10_UTC, concurrency: 4, workerId: 'one' }),
+    runCampaigns(deps, { now: MONDAY_10_UTC, concurrency: 3, workerId: 'two' }),
+  ]);
+
+  expect(first.sent + second.sent).toBe(30);
+  for (const customer of customers) expect(mailTo(customer.email)).toHaveLength(1);
+  const states = await deliveryModel(db.connection).find({ campaignId: campaign._id }).lean();
+  expect(states.map((delivery) => delivery.state)).toEqual(Array(30).fill('sent'));
+  expect(new Set(states.map((delivery) => delivery.claimedBy))).toEqual(new Set(first.sent > 0 && second.sent > 0 ? ['one', 'two'] : [first.sent > 0 ? 'one' : 'two']));
+});
+
 test('when a customer comes back or unsubscribes mid-sequence, then their later steps are not sent', async () => {
   const returning = await churned(db.connection, 'B', 'price');
   const leaving = await churned(db.connection, 'B', 'price');
