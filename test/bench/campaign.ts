@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   row(`launch: ${enqueued.toLocaleString('en')} deliveries enqueued in ${launchSeconds.toFixed(1)} s`, `${Math.round(enqueueRate).toLocaleString('en')} deliveries/s`);
   row('  enqueue / raw insertMany', `${(enqueueRate / rawInsertRate).toFixed(2)}   (target >= 0.5)`);
   row(`  floor: members + deliveries raw, real indexes`, `${floor.seconds.toFixed(1)} s = ${Math.round(floor.deliveries / floor.seconds).toLocaleString('en')} deliveries/s (${(floor.deliveries / floor.seconds / rawInsertRate).toFixed(2)} of raw)`);
+  row('  launch / floor', `${(floor.seconds / launchSeconds).toFixed(2)}   (the launch's own overhead; 1 = none)`);
   // CPU seconds of the database process per phase: steadier than wall time on a shared machine.
   row('  database CPU: raw insertMany / launch', `${rawDbCpu.toFixed(2)} s / ${launchDbCpu.toFixed(2)} s   (per document: ${((enqueued / launchDbCpu) / (CUSTOMERS / rawDbCpu)).toFixed(2)})`);
   row('raw nodemailer to the sink, as it comes', `${Math.round(rawSendRate)} messages/s`);
