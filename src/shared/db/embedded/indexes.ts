@@ -113,14 +113,7 @@ export class SecondaryIndex {
    */
   lookupEqual(valuesPerField: unknown[][]): Set<string> {
     const ids = new Set<string>();
-    for (const combination of combinations(valuesPerField.map((values) => values.map(valueKey)))) {
-      let node: Level | Holders | undefined = this.root;
-      for (const key of combination) {
-        node = (node as Level).get(key);
-        if (node === undefined) break;
-      }
-      if (node !== undefined) collectIds(node, ids);
-    }
+    for (const node of this.nodesUnder(valuesPerField)) collectIds(node, ids);
     return ids;
   }
 
@@ -165,13 +158,8 @@ export class SecondaryIndex {
     // A NaN bound orders nothing: the full filter decides, as without this lookup.
     if (Number.isNaN(low) || Number.isNaN(high)) return null;
     const ids = new Set<string>();
-    for (const combination of combinations(valuesPerField.map((values) => values.map(valueKey)))) {
-      let node: Level | Holders | undefined = this.root;
-      for (const key of combination) {
-        node = (node as Level).get(key);
-        if (node === undefined) break;
-      }
-      if (node === undefined || typeof node === 'string' || node instanceof Set) continue;
+    for (const node of this.nodesUnder(valuesPerField)) {
+      if (typeof node === 'string' || node instanceof Set) continue;
       for (const [key, child] of node) {
         if (key.charCodeAt(0) !== kind.charCodeAt(0) || key.charCodeAt(1) !== 58 /* ':' */) continue;
         const order = Number(key.slice(2));
@@ -220,6 +208,18 @@ export class SecondaryIndex {
     sorted.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.order < b.order ? -1 : a.order > b.order ? 1 : 0));
     this.sorted = sorted;
     return sorted;
+  }
+
+  /** The tree's node under each combination of the given first fields' values (those present). */
+  private *nodesUnder(valuesPerField: unknown[][]): Iterable<Level | Holders> {
+    for (const combination of combinations(valuesPerField.map((values) => values.map(valueKey)))) {
+      let node: Level | Holders | undefined = this.root;
+      for (const key of combination) {
+        node = (node as Level).get(key);
+        if (node === undefined) break;
+      }
+      if (node !== undefined) yield node;
+    }
   }
 
   /**
