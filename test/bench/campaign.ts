@@ -10,9 +10,7 @@
  *   - peak RSS growth of the launching process during the launch (target < 100 MB): the
  *     database runs as its own process (`npm run db`), so its data does not count.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mongoose, { Types } from 'mongoose';
@@ -27,9 +25,10 @@ import type { CampaignMailDependencies } from '../../src/modules/campaigns/send.
 import { runCampaigns } from '../../src/modules/campaigns/runner.service';
 import { customerModel, type Customer } from '../../src/modules/customers/customer.model';
 import { configureMongoose } from '../../src/shared/db/connection';
-import { projectRoot } from '../../src/shared/paths';
 import { createLogger } from '../../src/shared/logging';
 import { createEmailRenderer, createMailer, type OutgoingMail } from '../../src/shared/mail';
+import { noDelaySocket } from '../../src/shared/mail/mailer';
+import { cpuMsOf, startDatabaseProcess } from './processes';
 
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 100_000);
 const SENDS = Number(process.env.BENCH_SENDS ?? 2_000);
@@ -38,7 +37,9 @@ const CONNECTIONS = 4;
 async function main(): Promise<void> {
   configureMongoose();
   const dbPath = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-campaign-'));
-  const database = await startDatabaseProcess(dbPath);
+  // BENCH_DB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the database process.
+  const database = await startDatabaseProcess(dbPath, (process.env.BENCH_DB_NODE_ARGS ?? '').split(' ').filter(Boolean));
+  const databaseCpuSeconds = () => cpuMsOf(database.pid) / 1000;
   const connection = await mongoose.createConnection(`${database.uri}bench`).asPromise();
   const sink = await startDrainingSink();
   await customerModel(connection).init();
@@ -57,12 +58,12 @@ async function main(): Promise<void> {
   await scratch.createIndex({ campaignId: 1, step: 1, customerId: 1 }, { unique: true });
   const rawCampaign = new Types.ObjectId();
   const rawStarted = performance.now();
-  const rawCpu = database.cpuSeconds();
+  const rawCpu = databaseCpuSeconds();
   for (let start = 0; start < CUSTOMERS; start += 1000) {
     await scratch.insertMany(Array.from({ length: Math.min(1000, CUSTOMERS - start) }, () => ({ campaignId: rawCampaign, step: 0, customerId: new Types.ObjectId(), state: 'pending', dueAt: new Date(), timezone: 'UTC', tier: 'B', cause: 'price', attempts: 0 })));
   }
   const rawInsertRate = CUSTOMERS / ((performance.now() - rawStarted) / 1000);
-  const rawDbCpu = database.cpuSeconds() - rawCpu;
+  const rawDbCpu = databaseCpuSeconds() - rawCpu;
   await scratch.drop();
 
   // The launch.
@@ -88,10 +89,10 @@ async function main(): Promise<void> {
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 20);
   const launchStarted = performance.now();
   const launchClock = process.hrtime.bigint();
-  const launchCpu = database.cpuSeconds();
+  const launchCpu = databaseCpuSeconds();
   await runCampaigns(deps, {});
   const launchSeconds = (performance.now() - launchStarted) / 1000;
-  const launchDbCpu = database.cpuSeconds() - launchCpu;
+  const launchDbCpu = databaseCpuSeconds() - launchCpu;
   // Monotonic microseconds, the clock of --cpu-prof: lets a profile of either process be cut to the launch.
   if (process.env.BENCH_DB_NODE_ARGS) process.stdout.write(`launch window (monotonic µs): ${launchClock / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
   clearInterval(sampler);
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   const sendStarted = performance.now();
   const sendClock = process.hrtime.bigint();
   const sendCpu = process.cpuUsage();
-  const sendDbCpu = database.cpuSeconds();
+  const sendDbCpu = databaseCpuSeconds();
   while (sent < SENDS) {
     const report = await runCampaigns(deps, { batchSize: 500, concurrency: CONNECTIONS });
     if (report.sent === 0) break;
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
   }
   const sendRate = sent / ((performance.now() - sendStarted) / 1000);
   const sendAppCpuMs = cpuMs(process.cpuUsage(sendCpu));
-  const sendDbCpuMs = (database.cpuSeconds() - sendDbCpu) * 1000;
+  const sendDbCpuMs = (databaseCpuSeconds() - sendDbCpu) * 1000;
   if (process.env.BENCH_DB_NODE_ARGS) process.stdout.write(`send window (monotonic µs): ${sendClock / 1000n} ${process.hrtime.bigint() / 1000n}\n`);
 
   // Baseline 2: raw nodemailer, same sink, same number of connections — twice: as nodemailer
@@ -219,16 +220,8 @@ async function rawNodemailerRate(port: number, messages: number, noDelay: boolea
     port,
     pool: true,
     maxConnections: CONNECTIONS,
-    ...(noDelay
-      ? {
-          getSocket: (_options: unknown, callback: (error: Error | null, socket?: { connection: import('node:net').Socket }) => void) => {
-            const socket = net.connect(port, '127.0.0.1');
-            socket.setNoDelay(true);
-            socket.once('connect', () => callback(null, { connection: socket }));
-            socket.once('error', (error) => callback(error));
-          },
-        }
-      : {}),
+    // As our mailer connects (src/shared/mail/mailer.ts), without observing the wire.
+    ...(noDelay ? { getSocket: noDelaySocket } : {}),
   } as Parameters<typeof nodemailer.createTransport>[0]);
   let sent = 0;
   const started = performance.now();
@@ -243,32 +236,6 @@ async function rawNodemailerRate(port: number, messages: number, noDelay: boolea
   const rate = sent / ((performance.now() - started) / 1000);
   raw.close();
   return rate;
-}
-
-/** The embedded database as its own process, as `npm run db` runs it (built by prebench). */
-async function startDatabaseProcess(dbPath: string): Promise<{ uri: string; stop(): Promise<void>; cpuSeconds(): number }> {
-  // BENCH_DB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the database process.
-  const nodeArgs = (process.env.BENCH_DB_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist/src/shared/db/embedded/cli.js'), '--port', '0', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) resolve(`mongodb://127.0.0.1:${match[1]}/`);
-    });
-    child.once('exit', (code) => reject(new Error(`database process exited (${code})`)));
-  });
-  return {
-    uri,
-    stop: () => new Promise<void>((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM'); }),
-    // utime + stime of the child from /proc (Linux): fields 14 and 15, in clock ticks (100/s).
-    cpuSeconds: () => {
-      const stat = fs.readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    },
-  };
 }
 
 /** An SMTP server that accepts and discards: the measure is the sender, not the sink. */

@@ -24,7 +24,7 @@
  * server's CPU profile of the whole run (a .cpuprofile written when it stops; open it in Chrome
  * DevTools or speedscope).
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -41,6 +41,8 @@ import { responseModel } from '../../src/modules/surveys/response.model';
 import { ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
 import { configureMongoose } from '../../src/shared/db/connection';
 import { projectRoot } from '../../src/shared/paths';
+import { loadAutocannon, type AutocannonRequest } from './autocannon';
+import { cpuMsOf, startDatabaseProcess, stopChild } from './processes';
 import { addressOf, createInvitations, surveyForm } from './survey-fixtures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -52,8 +54,6 @@ const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
 const PROCESS_ROLE = process.env.BENCH_PROCESS_ROLE ?? 'all';
 const TARGET_RSS_GROWTH = 0.1;
 const DB_NAME = 'bench_load';
-/** The kernel's USER_HZ, 100 on Linux builds: the unit of CPU times in /proc/<pid>/stat. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 if (process.argv[2] === '--bare-server') {
   serveBareJson();
@@ -117,21 +117,6 @@ async function main(): Promise<void> {
 }
 
 // --- the processes -------------------------------------------------------------------------------
-
-/** The embedded database as its own process, as `npm run db` runs it (built with the bench). */
-async function startDatabaseProcess(dbPath: string): Promise<{ uri: string; pid: number | undefined; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist/src/shared/db/embedded/cli.js'), '--port', '0', '--dbpath', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const uri = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on 127\.0\.0\.1:(\d+)/.exec(output);
-      if (match) resolve(`mongodb://127.0.0.1:${match[1]}/`);
-    });
-    child.once('exit', (code) => reject(new Error(`database process exited (${code})`)));
-  });
-  return { uri, pid: child.pid, stop: () => stopChild(child) };
-}
 
 interface RunningServer {
   url: string;
@@ -243,35 +228,7 @@ function freePort(): Promise<number> {
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
-// --- the data --------------------------------------------------------------------------------------
-
-
 // --- the load ------------------------------------------------------------------------------------
-
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
 
 interface LoadResult {
   requestsPerSecond: number;
@@ -296,10 +253,10 @@ interface LoadCounts {
 
 const triggers = ['cancellation', 'inactivity'];
 
-/** The three workloads; each request takes the next token or id, across warm-up and measurement. */
 /** The causes a host reports, in turn. */
 const causes = ['price', 'competitor', 'product', 'service', 'trust', 'relationship', 'natural'];
 
+/** The three workloads; each request takes the next token or id, across warm-up and measurement. */
 function loadPlans(tokens: string[], apiKey: string) {
   const runId = randomBytes(4).toString('hex');
   const counts: LoadCounts = { surveyRequests: 0, tokensExhausted: 0, eventRequests: 0 };
@@ -335,8 +292,7 @@ function loadPlans(tokens: string[], apiKey: string) {
  * per answered request: unlike requests/s, it hardly changes when other processes share the machine.
  */
 async function runLoad(url: string, request: AutocannonRequest, seconds: number, processes: { server?: number; database?: number } = {}): Promise<LoadResult> {
-  // autocannon ships no types; the few fields used here are declared above.
-  const autocannon = require('autocannon') as Autocannon;
+  const autocannon = loadAutocannon();
   const before = { server: cpuMsOf(processes.server), database: cpuMsOf(processes.database) };
   const result = await autocannon({ url, connections: CONNECTIONS, duration: seconds, requests: [request] });
   const answered = Math.max(1, result['2xx'] + result.non2xx);
@@ -351,21 +307,6 @@ async function runLoad(url: string, request: AutocannonRequest, seconds: number,
     databaseCpuMs: (cpuMsOf(processes.database) - before.database) / answered,
   };
 }
-
-/** User + system CPU time of a process so far, from /proc (Linux); NaN where it cannot be read. */
-function cpuMsOf(pid: number | undefined): number {
-  if (pid === undefined) return Number.NaN;
-  try {
-    // Fields after the command name, which is in parentheses and may contain spaces; utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** A different customer address for each request: 10.x.y.z. */
-
 
 /** About the size of a churn event, as JSON. */
 const echoBody = {

@@ -34,6 +34,7 @@ import { ensureDefaultSurvey } from '../../src/modules/surveys/surveys.service';
 import { configureMongoose } from '../../src/shared/db/connection';
 import { startEmbeddedMongo } from '../../src/shared/db/embedded';
 import { createLogger } from '../../src/shared/logging';
+import { loadAutocannon, type AutocannonRequest } from './autocannon';
 import { addressOf, createInvitations, surveyForm } from './survey-fixtures';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -242,27 +243,8 @@ function runLoad(plan: LoadPlan): Promise<LoadResult> {
 
 // --- the load generator (child process) ---------------------------------------------------------
 
-interface AutocannonRequest {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
-}
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p50: number; p99: number };
-  '2xx': number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
-}
-type Autocannon = (options: { url: string; connections: number; duration: number; requests: AutocannonRequest[] }) => Promise<AutocannonResult>;
-
-
 async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
-  // autocannon ships no types; the few fields used here are declared above.
-  const autocannon = require('autocannon') as Autocannon;
+  const autocannon = loadAutocannon();
   let next = 0;
   let exhausted = 0;
   const request: AutocannonRequest =
@@ -288,9 +270,6 @@ async function generateLoad(plan: LoadPlan): Promise<LoadResult> {
     exhausted,
   };
 }
-
-/** A different customer address for each request: 10.x.y.z. */
-
 
 /** About the size of a survey form, as JSON. */
 const echoBody = { mainReason: 'price', boughtElsewhere: 'no', likelyReturn: 7, details: 'Support took three days to answer and the price went up twice this year.', mayContact: 'yes' };

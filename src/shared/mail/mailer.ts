@@ -62,7 +62,7 @@ function smtpMailer(smtpUrl: string, options: MailerOptions): Mailer {
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
-    getSocket: (socketOptions: SocketOptions, callback: SocketCallback) => noDelaySocket(socketOptions, callback, wire),
+    getSocket: (socketOptions: SocketOptions, callback: SocketCallback) => noDelaySocket(socketOptions, callback, (socket) => wire.observe(socket)),
   } as nodemailer.TransportOptions);
   const domain = new URL(smtpUrl).hostname || 'localhost';
   return {
@@ -135,8 +135,8 @@ function smtpServerOf(smtpUrl: string) {
   };
 }
 
-type SocketOptions = { host?: string; port?: number };
-type SocketCallback = (error: Error | null, result?: { connection: net.Socket }) => void;
+export type SocketOptions = { host?: string; port?: number };
+export type SocketCallback = (error: Error | null, result?: { connection: net.Socket }) => void;
 
 /**
  * SMTP is a conversation of small writes; with Nagle's algorithm on, the final "." of each
@@ -144,11 +144,11 @@ type SocketCallback = (error: Error | null, result?: { connection: net.Socket })
  * nodemailer has no switch for it, but lets us hand it the socket — which also lets us see
  * which messages reached the wire (see MessagesOnTheWire).
  */
-function noDelaySocket(options: SocketOptions, callback: SocketCallback, wire: MessagesOnTheWire): void {
+export function noDelaySocket(options: SocketOptions, callback: SocketCallback, observe: (socket: net.Socket) => void = () => undefined): void {
   // A plain socket even for smtps://: nodemailer upgrades a given connection to TLS itself.
   const socket = net.connect(options.port ?? 587, options.host ?? 'localhost');
   socket.setNoDelay(true);
-  wire.observe(socket);
+  observe(socket);
   const fail = (error: Error) => callback(error);
   socket.once('error', fail);
   socket.once('connect', () => {
