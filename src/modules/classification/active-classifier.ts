@@ -4,9 +4,11 @@
  * taxonomy that are not retired (the built-ins and those admins added; a trained model predicts
  * an added cause once staff labels taught it).
  *
- * `loadActiveClassifier` checks the active version, the settings and the taxonomy (three
- * small reads), so bulk runs and staff actions follow a change made a moment ago anywhere; a
- * stored model is only gunzipped and parsed again when its version changed.
+ * `loadActiveClassifier` checks the active version and the settings (two small reads), so bulk
+ * runs and staff actions follow a change made a moment ago anywhere, and takes the causes from
+ * the taxonomy the assignment checks use (known-causes.ts: at most 5 s old from another
+ * process), so the classifier never names a cause staff could not set; a stored model is only
+ * gunzipped and parsed again when its version changed.
  *
  * `recentActiveClassifier` serves the hot path, one call per survey comment: it keeps the result
  * per connection and reads again after 30 s, or at once after this process writes a model
@@ -16,14 +18,14 @@
  */
 import type { Connection } from 'mongoose';
 import { ReadCache } from '../../shared/db/read-cache';
-import { builtInCauseCodes, type CauseCode } from '../customers/causes';
+import type { CauseCode } from '../customers/causes';
 import { builtInTextModel, classifierWithModel } from './built-in';
 import type { Classifier } from './classifier';
 import { classifierModelModel } from './classifier-model.model';
 import { loadActiveModel } from './classifier-model.service';
 import type { ClassificationSettings } from './classification-settings';
 import { loadClassificationSettings } from './classification-settings.store';
-import { causeModel } from './taxonomy.model';
+import { knownCauses } from './known-causes';
 import type { TextModel } from './text-model';
 
 export interface ActiveClassifier {
@@ -39,10 +41,11 @@ export async function loadActiveClassifier(connection: Connection): Promise<Acti
   const [active, settings, taxonomy] = await Promise.all([
     classifierModelModel(connection).findOne({ active: true }, { version: 1, _id: 0 }).lean<{ version: number }>().exec(),
     loadClassificationSettings(connection),
-    causeModel(connection).find({}, { code: 1, retired: 1, _id: 0 }).lean<{ code: string; retired?: boolean }[]>().exec(),
+    knownCauses(connection),
   ]);
   const modelVersion = active?.version ?? null;
-  const allowedCodes = allowedCausesOf(taxonomy);
+  // The same causes staff may assign (built-ins and added ones, minus retired), sorted for the cache key.
+  const allowedCodes = taxonomy.active.map((cause) => cause.code).sort();
   const keyOf = (version: number | null) => `${version}|${settings.reviewThreshold}|${allowedCodes.join(',')}`;
 
   const cached = lastBuilt.get(connection);
@@ -70,12 +73,6 @@ export function recentActiveClassifier(connection: Connection): Promise<ActiveCl
 }
 
 // ---------------------------------------------------------------------------------------------
-
-/** The built-ins (seeded or not) and the causes admins added, minus the retired ones; sorted, for the cache key. */
-function allowedCausesOf(taxonomy: readonly { code: string; retired?: boolean }[]): string[] {
-  const retired = new Set(taxonomy.filter((cause) => cause.retired).map((cause) => cause.code));
-  return [...new Set([...builtInCauseCodes, ...taxonomy.map((cause) => cause.code)])].filter((code) => !retired.has(code)).sort();
-}
 
 interface CachedClassifier {
   key: string;
