@@ -5,6 +5,8 @@
  * a write racing that build on a fresh database could slip a duplicate in and make the build fail.
  */
 import type { Connection, Model } from 'mongoose';
+import { seedTaxonomy } from './modules/classification/taxonomy.service';
+import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
 import { apiKeyModel } from './modules/accounts/api-key.model';
 import { staffAccountModel } from './modules/accounts/user.model';
 import { callTaskModel } from './modules/campaigns/call-task.model';
@@ -57,4 +59,15 @@ const modelsOf: Array<(connection: Connection) => Model<never>> = [
 /** Builds every model's collection and indexes; resolves when all exist. */
 export async function ensureIndexes(connection: Connection): Promise<void> {
   await Promise.all(modelsOf.map((model) => model(connection).init()));
+}
+
+/**
+ * What the database needs before a process serves anything, run at every start (each step only
+ * adds what is missing): the indexes, the default exit survey, and the cause taxonomy of
+ * DOMAIN.md (missing causes only, so an admin's renames stay).
+ */
+export async function prepareDatabase(connection: Connection): Promise<void> {
+  await ensureIndexes(connection);
+  await ensureDefaultSurvey(connection);
+  await seedTaxonomy(connection);
 }

@@ -22,7 +22,7 @@ import type { Connection } from 'mongoose';
 import { createScheduler, type Scheduler } from '../jobs/scheduler';
 import { currentWorkerId, startWorker } from '../jobs/worker';
 import { loadConfig, type Config } from './config';
-import { ensureIndexes } from './models';
+import { prepareDatabase } from './models';
 import { apiKeyCheckRoutes, apiKeyRoutes } from './modules/accounts/api-keys.routes';
 import { authenticateApiKey } from './modules/accounts/api-keys.service';
 import { hostStaffDirectory, type HostStaffUser } from './modules/accounts/host-staff.service';
@@ -45,8 +45,6 @@ import { outboxRoutes } from './modules/outbox/outbox.routes';
 import { segmentRoutes } from './modules/segments/segments.routes';
 import { inviteOnChurn } from './modules/surveys/hooks';
 import { surveyPublicRoutes } from './modules/surveys/surveys.public-routes';
-import { seedTaxonomy } from './modules/classification/taxonomy.service';
-import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
 import { surveyRoutes } from './modules/surveys/surveys.routes';
 import { subscribeWebhooks } from './modules/webhooks/subscriptions';
 import { webhookRoutes } from './modules/webhooks/webhooks.routes';
@@ -113,11 +111,7 @@ export async function createChurnPlugin(options: ChurnPluginOptions): Promise<Ch
   const config = configOf(options.config);
   const logger = options.logger ?? createLogger({ level: config.log.level });
   const mailer = options.mailer ?? createMailer({ connection, from: config.mail.from, smtpUrl: config.mail.smtpUrl });
-  await ensureIndexes(connection);
-  await ensureDefaultSurvey(connection);
-  // The stored cause taxonomy (DOMAIN.md's eight causes) exists from the first start, not from
-  // the first visit to its admin page; missing causes only, so an admin's renames stay.
-  await seedTaxonomy(connection);
+  await prepareDatabase(connection);
 
   let scheduler: Scheduler | undefined;
   const jobQueue = {

@@ -13,9 +13,7 @@ import { createScheduler, type Scheduler } from '../jobs/scheduler';
 import type { JobSpec } from '../jobs/types';
 import { currentWorkerId, startWorker } from '../jobs/worker';
 import { createApp } from './app';
-import { ensureIndexes } from './models';
-import { seedTaxonomy } from './modules/classification/taxonomy.service';
-import { ensureDefaultSurvey } from './modules/surveys/surveys.service';
+import { prepareDatabase } from './models';
 import { subscribeWebhooks } from './modules/webhooks/subscriptions';
 import { ConfigError, environmentWithDotEnv, loadConfig, type Config } from './config';
 import { connectDatabase, type Database } from './shared/db/connection';
@@ -85,11 +83,7 @@ export async function main(options: StartOptions = {}): Promise<void> {
 /** Connects and starts what the role asks for; on failure, closes what was already opened. */
 export async function startProcess(config: Config, logger: Logger, options: StartOptions = {}): Promise<RunningProcess> {
   const database = await connectDatabase(config, logger);
-  await ensureIndexes(database.connection);
-  await ensureDefaultSurvey(database.connection);
-  // The stored cause taxonomy (DOMAIN.md's eight causes) exists from the first start, not from
-  // the first visit to its admin page; missing causes only, so an admin's renames stay.
-  await seedTaxonomy(database.connection);
+  await prepareDatabase(database.connection);
   let scheduler: Scheduler | undefined;
   try {
     const runsJobs = config.role !== 'web';
