@@ -40,9 +40,8 @@ export const writeCommands: Record<string, CommandHandler> = {
         const updated = applyUpdate(doc, update, options);
         n++;
         if (!updated) continue;
-        const { next } = updated;
-        existing!.replace(doc, next, updated.changedPaths);
-        context.log.push({ o: 'put', db: context.db, c: name, d: next });
+        existing!.replace(doc, updated.next, updated.changedPaths);
+        context.log.push({ o: 'put', db: context.db, c: name, d: updated.next });
         nModified++;
       }
       if (matches.length === 0 && statement.upsert === true) {
@@ -92,12 +91,11 @@ export const writeCommands: Record<string, CommandHandler> = {
     const options = { query, arrayFilters: command.arrayFilters as Document[] | undefined };
     if (doc) {
       const updated = applyUpdate(doc, update, options);
-      const next = updated?.next ?? null;
-      if (updated && next) {
-        existing!.replace(doc, next, updated.changedPaths);
-        context.log.push({ o: 'put', db: context.db, c: name, d: next });
+      if (updated) {
+        existing!.replace(doc, updated.next, updated.changedPaths);
+        context.log.push({ o: 'put', db: context.db, c: name, d: updated.next });
       }
-      return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new === true ? (next ?? doc) : doc), ok: 1 };
+      return { lastErrorObject: { n: 1, updatedExisting: true }, value: project(command.new === true ? (updated?.next ?? doc) : doc), ok: 1 };
     }
     if (command.upsert !== true) return { lastErrorObject: { n: 0, updatedExisting: false }, value: null, ok: 1 };
     const inserted = upsertedDocument(update, options);

@@ -19,11 +19,6 @@ export function copyDocument(doc: Document): Document {
   return BSON.deserialize(BSON.serialize(doc, { ignoreUndefined: true }), { promoteLongs: true });
 }
 
-/** The updated copy of `doc`, or null when the update changes nothing. */
-export function updatedDocument(doc: Document, update: Document | Document[], options: UpdateOptions): Document | null {
-  return applyUpdate(doc, update, options)?.next ?? null;
-}
-
 /**
  * The updated copy of `doc` and the paths an operator update changed (null: unknown, e.g. a
  * replacement or a pipeline), or null when nothing changed. The paths let the collection
